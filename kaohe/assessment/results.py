@@ -1,0 +1,230 @@
+"""Computing a campaign's results from its ledger: scores, ranks and grades per group.
+
+The ledger is aggregated in the database (one GROUP BY), the rules run in the pure core, and the
+outcome is stored as ``Result`` rows — a cache that ``recompute`` can always rebuild identically,
+until publication freezes it.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+
+from kaohe.core import grading, ranking
+from kaohe.core.collation import stroke_key
+from kaohe.core.rules import Cell
+from kaohe.core.scoring import UnitScore, combine, score_group
+
+from .models import (
+    Campaign,
+    Downgrade,
+    Enrollment,
+    GradeAdjustment,
+    LedgerEntry,
+    RankingGroup,
+    Result,
+    Scorecard,
+)
+from .tree import build_tree, load_indicators
+
+
+class FrozenError(Exception):
+    """The campaign is published; its results may no longer change."""
+
+
+@dataclass
+class GroupOutcome:
+    """Everything computed for one ranking group, kept for explain and statistics."""
+
+    group: RankingGroup
+    scores: dict[int, UnitScore]  # by unit id
+    ranked: list[ranking.Ranked]
+    grades: dict[int, grading.GradeResult]
+    names: dict[int, str]  # unit id -> name as this table prints it
+    trees: dict[int, tuple]  # unit id -> indicator tree used for that unit
+
+
+def ledger_cells(
+    campaign: Campaign, unit_ids: Iterable[int] | None = None
+) -> dict[tuple[int, int], Cell]:
+    """The ledger summed per (unit, indicator): reversals carry negative amount and weight."""
+    entries = LedgerEntry.objects.filter(campaign=campaign)
+    if unit_ids is not None:
+        entries = entries.filter(unit_id__in=list(unit_ids))
+    rows = (
+        entries.values_list("unit_id", "indicator_id", "item")
+        .annotate(total=Sum("amount"), count=Sum("weight"))
+        .order_by()
+    )
+    totals: dict[tuple[int, int], list] = {}
+    for unit_id, indicator_id, item, total, count in rows:
+        cell = totals.setdefault((unit_id, indicator_id), [Decimal(0), 0, set()])
+        cell[0] += total
+        cell[1] += count
+        if item and count > 0:
+            cell[2].add(item)
+    return {
+        key: Cell(total, count, frozenset(items)) for key, (total, count, items) in totals.items()
+    }
+
+
+def compute(campaign: Campaign, unit_ids: Iterable[int] | None = None) -> dict[int, GroupOutcome]:
+    """Scores, ranks and grades of every group of the campaign (by group id)."""
+    cells = ledger_cells(campaign, unit_ids)
+    decisions = _Decisions(campaign)
+    outcomes: dict[int, GroupOutcome] = {}
+    by_card: dict[int, dict[int, GroupOutcome]] = {}
+    for card in campaign.scorecards.all():
+        indicators = load_indicators(card)
+        enrollments = list(Enrollment.objects.filter(scorecard=card).select_related("unit"))
+        for group in card.groups.prefetch_related("categories", "bands"):
+            outcome = _score_card_group(card, group, indicators, enrollments, cells, decisions)
+            outcomes[group.id] = outcome
+            by_card.setdefault(card.id, {}).update(dict.fromkeys(outcome.scores, outcome))
+    for group in campaign.groups.filter(scorecard=None).prefetch_related("categories", "bands"):
+        outcomes[group.id] = _overall_group(campaign, group, by_card, decisions)
+    return outcomes
+
+
+def recompute(campaign: Campaign) -> int:
+    """Rebuild the stored results from the ledger; returns the number of result rows."""
+    if campaign.is_frozen:
+        raise FrozenError(f"考核“{campaign.code}”已发布，结果已冻结。")
+    outcomes = compute(campaign)
+    rows = [row for outcome in outcomes.values() for row in _result_rows(campaign, outcome)]
+    with transaction.atomic():
+        Result.objects.filter(campaign=campaign).delete()
+        Result.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+class _Decisions:
+    """Adjustments and downgrades of the campaign, by scorecard (None = overall)."""
+
+    def __init__(self, campaign: Campaign) -> None:
+        self.adjustments: dict[int | None, list[grading.Adjustment]] = defaultdict(list)
+        self.downgrades: dict[int | None, list[grading.Downgrade]] = defaultdict(list)
+        for adj in GradeAdjustment.objects.filter(campaign=campaign):
+            self.adjustments[adj.scorecard_id].append(
+                grading.Adjustment(adj.unit_id, adj.grade or None, adj.reason)
+            )
+        for down in Downgrade.objects.filter(campaign=campaign):
+            self.downgrades[down.scorecard_id].append(
+                grading.Downgrade(down.unit_id, down.steps, down.reason)
+            )
+
+    def for_units(self, scorecard_id: int | None, units) -> tuple[list, list]:
+        """Downgrades and adjustments of one scorecard that concern the given units."""
+        return (
+            [d for d in self.downgrades[scorecard_id] if d.unit in units],
+            [a for a in self.adjustments[scorecard_id] if a.unit in units],
+        )
+
+
+def _scheme(group: RankingGroup) -> grading.GradeScheme:
+    bands = tuple(grading.GradeBand(b.grade, b.min_score, b.quota) for b in group.bands.all())
+    return grading.GradeScheme(bands, group.fallback_grade or None)
+
+
+def _score_card_group(card, group, indicators, enrollments, cells, decisions) -> GroupOutcome:
+    categories = {c.id for c in group.categories.all()}
+    members = [e for e in enrollments if e.unit.category_id in categories]
+    scores: dict[int, UnitScore] = {}
+    trees: dict[int, tuple] = {}
+    # Per-category points make one tree per category; most scorecards have a single tree.
+    for category_id in sorted({e.unit.category_id for e in members}):
+        tree = build_tree(indicators, category_id)
+        unit_ids = [e.unit_id for e in members if e.unit.category_id == category_id]
+        scores.update(score_group(tree, card.full_marks, unit_ids, cells))
+        trees.update(dict.fromkeys(unit_ids, tree))
+    names = {e.unit_id: e.display_name for e in members}
+    units = {e.unit_id: e.unit for e in members}
+    ranked = ranking.rank(
+        {unit_id: s.total for unit_id, s in scores.items()},
+        ranking.TiePolicy(card.tie_policy),
+        _tie_break(card, names, units, scores, indicators),
+    )
+    veto_caps = {u: s.veto_grade for u, s in scores.items() if s.veto_grade}
+    grades = grading.grade(ranked, _scheme(group), veto_caps, *decisions.for_units(card.id, scores))
+    return GroupOutcome(group, scores, ranked, grades, names, trees)
+
+
+def _tie_break(card: Scorecard, names, units, scores, indicators):
+    if card.tie_break == Scorecard.TieBreak.STROKES:
+        return lambda unit_id: stroke_key(names[unit_id])
+    if card.tie_break == Scorecard.TieBreak.INDICATOR:
+        key = next((i.id for i in indicators if i.code == card.tie_break_indicator), None)
+        return lambda unit_id: (
+            -scores[unit_id].by_indicator.get(key, Decimal(0)),
+            units[unit_id].sort_order,
+        )
+    return lambda unit_id: units[unit_id].sort_order
+
+
+def _overall_group(campaign, group, by_card, decisions) -> GroupOutcome:
+    """Combine each unit's scorecard results into the campaign's overall (综合) result."""
+    categories = {c.id for c in group.categories.all()}
+    cards = list(campaign.scorecards.all())
+    weights = {card.code: card.weight for card in cards}
+    units = {
+        e.unit_id: e.unit
+        for e in Enrollment.objects.filter(scorecard__campaign=campaign).select_related("unit")
+        if e.unit.category_id in categories
+    }
+    totals, firsts = {}, {}
+    for unit_id in units:
+        per_card = {}
+        for card in cards:
+            outcome = by_card.get(card.id, {}).get(unit_id)
+            per_card[card.code] = outcome.scores[unit_id].total if outcome else None
+            if outcome and unit_id not in firsts:
+                firsts[unit_id] = outcome
+        totals[unit_id] = combine(per_card, weights, campaign.overall_method)
+    totals = {u: t for u, t in totals.items() if t is not None}
+    ranked = ranking.rank(totals, ranking.TiePolicy.COMPETITION, lambda u: units[u].sort_order)
+    if campaign.overall_method == Campaign.OverallMethod.FIRST:
+        grades = _carried_grades(ranked, firsts, decisions.for_units(None, totals)[1])
+    else:
+        grades = grading.grade(ranked, _scheme(group), {}, *decisions.for_units(None, totals))
+    names = {u: str(units[u]) for u in totals}
+    return GroupOutcome(group, {}, ranked, grades, names, {})
+
+
+def _carried_grades(ranked, firsts, adjustments) -> dict[int, grading.GradeResult]:
+    """Under “first”, a unit's overall grade is its grade on the first scorecard that assesses it."""
+    overrides = {a.unit: a for a in adjustments}
+    grades = {}
+    for entry in ranked:
+        carried = firsts[entry.unit].grades[entry.unit]
+        if adj := overrides.get(entry.unit):
+            carried = grading.GradeResult(
+                entry.unit,
+                carried.rule_grade,
+                adj.grade,
+                True,
+                (*carried.notes, f"调整：{adj.reason}"),
+            )
+        grades[entry.unit] = carried
+    return grades
+
+
+def _result_rows(campaign: Campaign, outcome: GroupOutcome) -> list[Result]:
+    return [
+        Result(
+            campaign=campaign,
+            group=outcome.group,
+            unit_id=entry.unit,
+            display_name=outcome.names[entry.unit],
+            total=entry.score,
+            rank=entry.rank,
+            position=entry.position,
+            rule_grade=outcome.grades[entry.unit].rule_grade or "",
+            grade=outcome.grades[entry.unit].grade or "",
+            adjusted=outcome.grades[entry.unit].adjusted,
+            notes="；".join(outcome.grades[entry.unit].notes),
+        )
+        for entry in outcome.ranked
+    ]
