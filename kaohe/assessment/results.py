@@ -9,13 +9,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
-from django.db import transaction
-from django.db.models import Sum
+from django.db import connection, transaction
 
 from kaohe.core import grading, ranking
 from kaohe.core.collation import stroke_key
-from kaohe.core.rules import Cell
+from kaohe.core.numbers import CENT
+from kaohe.core.rules import Cell, RuleKind
 from kaohe.core.scoring import UnitScore, combine, score_group
 
 from .models import (
@@ -29,6 +30,38 @@ from .models import (
     Scorecard,
 )
 from .tree import build_tree, load_indicators
+
+
+class Member(NamedTuple):
+    """An enrolled unit as the computation needs it (plain tuples: 15,000 model objects
+    would cost more than the scoring)."""
+
+    unit_id: int
+    display_name: str
+    category_id: int
+    sort_order: int
+    unit_name: str
+
+
+def _enrollments(card: Scorecard | None, campaign: Campaign | None = None) -> list[Member]:
+    """Members of one scorecard, or (card None) every unit enrolled anywhere in the campaign."""
+    rows = (
+        Enrollment.objects.filter(scorecard=card)
+        if card
+        else Enrollment.objects.filter(scorecard__campaign=campaign)
+    )
+    fields = (
+        "unit_id",
+        "display_name",
+        "unit__category_id",
+        "unit__sort_order",
+        "unit__short_name",
+        "unit__name",
+    )
+    members = {}
+    for unit_id, display, category_id, order, short, name in rows.values_list(*fields):
+        members.setdefault(unit_id, Member(unit_id, display, category_id, order, short or name))
+    return list(members.values())
 
 
 class FrozenError(Exception):
@@ -49,26 +82,52 @@ class GroupOutcome:
 
 def ledger_cells(
     campaign: Campaign, unit_ids: Iterable[int] | None = None
-) -> dict[tuple[int, int], Cell]:
-    """The ledger summed per (unit, indicator): reversals carry negative amount and weight."""
-    entries = LedgerEntry.objects.filter(campaign=campaign)
+) -> dict[int, dict[int, Cell]]:
+    """The ledger summed per indicator, then unit; reversals carry negative amount and weight.
+
+    Raw SQL because this is the hot path of a province-scale recompute: one GROUP BY over the
+    whole ledger, read without the ORM's per-row conversion.
+    """
+    table = LedgerEntry._meta.db_table
+    where, params = "campaign_id = %s", [campaign.id]
     if unit_ids is not None:
-        entries = entries.filter(unit_id__in=list(unit_ids))
-    rows = (
-        entries.values_list("unit_id", "indicator_id", "item")
-        .annotate(total=Sum("amount"), count=Sum("weight"))
-        .order_by()
-    )
-    totals: dict[tuple[int, int], list] = {}
-    for unit_id, indicator_id, item, total, count in rows:
-        cell = totals.setdefault((unit_id, indicator_id), [Decimal(0), 0, set()])
-        cell[0] += total
-        cell[1] += count
-        if item and count > 0:
-            cell[2].add(item)
-    return {
-        key: Cell(total, count, frozenset(items)) for key, (total, count, items) in totals.items()
-    }
+        ids = list(unit_ids)
+        where += f" AND unit_id IN ({', '.join(['%s'] * len(ids))})"
+        params += ids
+    shared = _CellCache()  # cells are immutable: equal sums share one object
+    cells: defaultdict[int, dict[int, Cell]] = defaultdict(dict)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT unit_id, indicator_id, SUM(amount), SUM(weight) FROM {table}"
+            f" WHERE {where} GROUP BY unit_id, indicator_id",
+            params,
+        )
+        for unit_id, indicator_id, total, count in cursor.fetchall():
+            cells[indicator_id][unit_id] = shared[total, count]
+        if campaign.scorecards.filter(indicators__rule_kind=RuleKind.CHECKLIST).exists():
+            cursor.execute(
+                f"SELECT unit_id, indicator_id, item FROM {table} WHERE {where} AND item <> ''"
+                " GROUP BY unit_id, indicator_id, item HAVING SUM(weight) > 0",
+                params,
+            )
+            for unit_id, indicator_id, item in cursor:
+                cell = cells[indicator_id][unit_id]
+                cells[indicator_id][unit_id] = Cell(cell.total, cell.count, cell.items | {item})
+    return dict(cells)
+
+
+class _CellCache(dict):
+    """(raw sum, count) -> Cell, creating each distinct Cell once.
+
+    PostgreSQL sums NUMERIC exactly; SQLite sums as floats, rounded back to cents here.
+    """
+
+    def __missing__(self, key: tuple) -> Cell:
+        total, count = key
+        if not isinstance(total, Decimal):
+            total = Decimal(str(total)).quantize(CENT)
+        cell = self[key] = Cell(total, count, frozenset())
+        return cell
 
 
 def compute(campaign: Campaign, unit_ids: Iterable[int] | None = None) -> dict[int, GroupOutcome]:
@@ -79,7 +138,7 @@ def compute(campaign: Campaign, unit_ids: Iterable[int] | None = None) -> dict[i
     by_card: dict[int, dict[int, GroupOutcome]] = {}
     for card in campaign.scorecards.all():
         indicators = load_indicators(card)
-        enrollments = list(Enrollment.objects.filter(scorecard=card).select_related("unit"))
+        enrollments = _enrollments(card)
         for group in card.groups.prefetch_related("categories", "bands"):
             outcome = _score_card_group(card, group, indicators, enrollments, cells, decisions)
             outcomes[group.id] = outcome
@@ -97,8 +156,25 @@ def recompute(campaign: Campaign) -> int:
     rows = [row for outcome in outcomes.values() for row in _result_rows(campaign, outcome)]
     with transaction.atomic():
         Result.objects.filter(campaign=campaign).delete()
-        Result.objects.bulk_create(rows, batch_size=2000)
+        _insert_results(rows)
     return len(rows)
+
+
+RESULT_COLUMNS = (
+    "campaign_id", "group_id", "unit_id", "display_name", "total", "rank", "position",
+    "rule_grade", "grade", "adjusted", "notes",
+)  # fmt: skip
+
+
+def _insert_results(rows: list[tuple]) -> None:
+    """executemany rather than bulk_create: at province scale the ORM's per-object
+    preparation costs more than the whole scoring."""
+    sql = (
+        f"INSERT INTO {Result._meta.db_table} ({', '.join(RESULT_COLUMNS)})"
+        f" VALUES ({', '.join(['%s'] * len(RESULT_COLUMNS))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 class _Decisions:
@@ -131,17 +207,17 @@ def _scheme(group: RankingGroup) -> grading.GradeScheme:
 
 def _score_card_group(card, group, indicators, enrollments, cells, decisions) -> GroupOutcome:
     categories = {c.id for c in group.categories.all()}
-    members = [e for e in enrollments if e.unit.category_id in categories]
+    members = [e for e in enrollments if e.category_id in categories]
     scores: dict[int, UnitScore] = {}
     trees: dict[int, tuple] = {}
     # Per-category points make one tree per category; most scorecards have a single tree.
-    for category_id in sorted({e.unit.category_id for e in members}):
+    for category_id in sorted({e.category_id for e in members}):
         tree = build_tree(indicators, category_id)
-        unit_ids = [e.unit_id for e in members if e.unit.category_id == category_id]
+        unit_ids = [e.unit_id for e in members if e.category_id == category_id]
         scores.update(score_group(tree, card.full_marks, unit_ids, cells))
         trees.update(dict.fromkeys(unit_ids, tree))
     names = {e.unit_id: e.display_name for e in members}
-    units = {e.unit_id: e.unit for e in members}
+    units = {e.unit_id: e for e in members}
     ranked = ranking.rank(
         {unit_id: s.total for unit_id, s in scores.items()},
         ranking.TiePolicy(card.tie_policy),
@@ -169,11 +245,7 @@ def _overall_group(campaign, group, by_card, decisions) -> GroupOutcome:
     categories = {c.id for c in group.categories.all()}
     cards = list(campaign.scorecards.all())
     weights = {card.code: card.weight for card in cards}
-    units = {
-        e.unit_id: e.unit
-        for e in Enrollment.objects.filter(scorecard__campaign=campaign).select_related("unit")
-        if e.unit.category_id in categories
-    }
+    units = {e.unit_id: e for e in _enrollments(None, campaign) if e.category_id in categories}
     totals, firsts = {}, {}
     for unit_id in units:
         per_card = {}
@@ -189,7 +261,7 @@ def _overall_group(campaign, group, by_card, decisions) -> GroupOutcome:
         grades = _carried_grades(ranked, firsts, decisions.for_units(None, totals)[1])
     else:
         grades = grading.grade(ranked, _scheme(group), {}, *decisions.for_units(None, totals))
-    names = {u: str(units[u]) for u in totals}
+    names = {u: units[u].unit_name for u in totals}
     return GroupOutcome(group, {}, ranked, grades, names, {})
 
 
@@ -211,20 +283,14 @@ def _carried_grades(ranked, firsts, adjustments) -> dict[int, grading.GradeResul
     return grades
 
 
-def _result_rows(campaign: Campaign, outcome: GroupOutcome) -> list[Result]:
-    return [
-        Result(
-            campaign=campaign,
-            group=outcome.group,
-            unit_id=entry.unit,
-            display_name=outcome.names[entry.unit],
-            total=entry.score,
-            rank=entry.rank,
-            position=entry.position,
-            rule_grade=outcome.grades[entry.unit].rule_grade or "",
-            grade=outcome.grades[entry.unit].grade or "",
-            adjusted=outcome.grades[entry.unit].adjusted,
-            notes="；".join(outcome.grades[entry.unit].notes),
-        )
-        for entry in outcome.ranked
-    ]
+def _result_rows(campaign: Campaign, outcome: GroupOutcome) -> list[tuple]:
+    """Rows in the order of RESULT_COLUMNS."""
+    rows = []
+    for entry in outcome.ranked:
+        graded = outcome.grades[entry.unit]
+        rows.append((
+            campaign.id, outcome.group.id, entry.unit, outcome.names[entry.unit], entry.score,
+            entry.rank, entry.position, graded.rule_grade or "", graded.grade or "",
+            graded.adjusted, "；".join(graded.notes),
+        ))  # fmt: skip
+    return rows

@@ -9,6 +9,8 @@ from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .numbers import CENT, quantize
+
 ZERO = Decimal(0)
 
 
@@ -54,10 +56,21 @@ class Rule:
             "只有一票否决指标可以设置否决后的得分或等次",
         )
         _CHECKS.get(self.kind, _no_check)(self, points)
+        amounts = [points, self.cap, self.table_else, self.veto_score]
+        amounts += [pts for _rank, pts in self.table] + [pts for _item, pts in self.items]
+        _require(
+            all(a is None or not _finite(a) or _is_cents(a) for a in amounts),
+            "分值和规则参数最多保留两位小数",
+        )
 
     def item_points(self) -> dict[str, Decimal]:
         """CHECKLIST items as a lookup table."""
         return dict(self.items)
+
+
+def _is_cents(value: Decimal) -> bool:
+    """Points are kept in cents, which lets scoring skip rounding on every cell."""
+    return value == value.quantize(CENT)
 
 
 def _require(condition: bool, message: str) -> None:
@@ -141,6 +154,10 @@ class Cell:
     total: Decimal  # sum of record amounts (deductions are positive amounts)
     count: int  # number of active records
     items: frozenset[str] = field(default_factory=frozenset)  # CHECKLIST item codes recorded
+
+    def __post_init__(self) -> None:
+        # The ledger is kept in cents; rounding once here lets scoring skip it on every cell.
+        object.__setattr__(self, "total", quantize(self.total))
 
 
 def walk(tree: Sequence[IndicatorSpec]) -> Iterator[IndicatorSpec]:

@@ -9,10 +9,9 @@ Every node score is rounded to cents, so that the parts shown on a scorecard add
 exactly to the totals shown next to them.
 """
 
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from itertools import repeat
 
 from .numbers import CENT, quantize
 from .rules import ZERO, Cell, IndicatorSpec, RuleKind, validate_tree, walk
@@ -48,11 +47,12 @@ def score_group(
     tree: Sequence[IndicatorSpec],
     full_marks: Decimal,
     units: Sequence[Hashable],
-    cells: Mapping[tuple[Hashable, Hashable], Cell],
+    cells: Mapping[Hashable, Mapping[Hashable, Cell]],
 ) -> dict[Hashable, UnitScore]:
     """Score every unit of one ranking group (the peers PROPORTIONAL and RANK_TABLE compare).
 
-    `cells` may hold more than this group (e.g. the whole ledger); only (unit, leaf) pairs
+    `cells` is the ledger by leaf, then by unit (``cells[leaf_key][unit]``) — the column
+    layout this module scores in. It may hold more than this group (e.g. the whole ledger); only (unit, leaf) pairs
     of this group and tree are read.
     """
     validate_tree(tree, full_marks)
@@ -64,31 +64,52 @@ def score_group(
         _score_node(node, units, cells, columns)
     totals = _totals(tree, full_marks, len(units), columns)
     vetoes = _vetoes(tree, units, cells)
-    keys = list(columns)
-    rows = zip(*columns.values(), strict=True) if keys else ((),) * len(units)
     result = {}
-    for index, (unit, row) in enumerate(zip(units, rows, strict=True)):
+    for index, unit in enumerate(units):
         hits = [node for node, triggered in vetoes if triggered[index]]
         result[unit] = UnitScore(
             unit=unit,
             total=_apply_vetoes(totals[index], hits),
-            by_indicator=dict(zip(keys, row, strict=True)),
+            by_indicator=_Row(columns, index),
             vetoed_by=tuple(node.key for node in hits),
             veto_grade=next((n.rule.veto_grade for n in hits if n.rule.veto_grade), None),
         )
     return result
 
 
+class _Row(Mapping):
+    """One unit's node scores, read from the group's columns on demand: building 70-entry
+    dicts for 15,000 units would cost more than scoring them."""
+
+    __slots__ = ("_columns", "_index")
+
+    def __init__(self, columns: dict[Hashable, Column], index: int) -> None:
+        self._columns, self._index = columns, index
+
+    def __getitem__(self, key: Hashable) -> Decimal:
+        return self._columns[key][self._index]
+
+    def __iter__(self) -> Iterator[Hashable]:
+        return iter(self._columns)
+
+    def __len__(self) -> int:
+        return len(self._columns)
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
+
 def _score_node(
     node: IndicatorSpec,
     units: list[Hashable],
-    cells: Mapping[tuple[Hashable, Hashable], Cell],
+    cells: Mapping[Hashable, Mapping[Hashable, Cell]],
     columns: dict[Hashable, Column],
 ) -> Column:
     """Fill `columns` for `node` and its subtree; an inner node is its counted children, capped."""
     if node.rule is not None:
         raw = _LEAF_SCORERS[node.rule.kind](node, _cell_column(cells, units, node.key))
-        column = _clamp_cents(raw, _ceiling(node))
+        # Only a division (PROPORTIONAL) leaves the cents that points and cells are kept in.
+        column = _clamp(raw, _ceiling(node), round_cents=node.rule.kind is RuleKind.PROPORTIONAL)
     else:
         child_columns = [_score_node(child, units, cells, columns) for child in node.children]
         counted = [
@@ -105,10 +126,11 @@ def _score_node(
 
 
 def _cell_column(
-    cells: Mapping[tuple[Hashable, Hashable], Cell], units: list[Hashable], key: Hashable
+    cells: Mapping[Hashable, Mapping[Hashable, Cell]], units: list[Hashable], key: Hashable
 ) -> CellColumn:
-    """cells.get((unit, key)) for every unit; map/zip keeps the 300k lookups in C."""
-    return list(map(cells.get, zip(units, repeat(key))))
+    """The leaf's cell of every unit (None: no records); map keeps the lookups in C."""
+    column = cells.get(key)
+    return list(map(column.get, units)) if column else [None] * len(units)
 
 
 def _ceiling(node: IndicatorSpec) -> Decimal:
@@ -117,13 +139,14 @@ def _ceiling(node: IndicatorSpec) -> Decimal:
     return rule.cap if rule.kind is RuleKind.BONUS and rule.cap is not None else node.points
 
 
-def _clamp_cents(raw: Column, ceiling: Decimal) -> Column:
-    """Round to cents first, then clamp, so the result can never poke out of [0, ceiling].
+def _clamp(raw: Column, ceiling: Decimal, round_cents: bool) -> Column:
+    """Round to cents where needed, then clamp, so a value never pokes out of [0, ceiling].
 
-    Written as two flat comprehensions because this runs once per cell of the group.
+    Written as flat comprehensions because this runs once per cell of the group.
     """
-    rounded = [value.quantize(CENT, ROUND_HALF_UP) for value in raw]
-    return [ZERO if v < ZERO else ceiling if v > ceiling else v for v in rounded]
+    if round_cents:
+        raw = [value.quantize(CENT, ROUND_HALF_UP) for value in raw]
+    return [ZERO if v < ZERO else ceiling if v > ceiling else v for v in raw]
 
 
 def _totals(
@@ -137,13 +160,13 @@ def _totals(
         if not node.counts_to_total and node.rule and node.rule.kind is RuleKind.BONUS
     ]
     sums = [sum(row, ZERO) for row in zip(*parts, strict=True)] or [ZERO] * n
-    return _clamp_cents(sums, full_marks)
+    return _clamp(sums, full_marks, round_cents=False)
 
 
 def _vetoes(
     tree: Sequence[IndicatorSpec],
     units: list[Hashable],
-    cells: Mapping[tuple[Hashable, Hashable], Cell],
+    cells: Mapping[Hashable, Mapping[Hashable, Cell]],
 ) -> list[tuple[IndicatorSpec, list[bool]]]:
     """For each VETO leaf in tree order: which units have at least one record against it."""
     result = []
