@@ -1,0 +1,254 @@
+"""Breadth-first crawl of one site, link-checking everything its pages point to.
+
+The crawl fetches in-scope HTML pages (the start URL's host plus the hosts of configured
+columns) up to ``max_depth``/``max_pages`` and parses them; every other discovered URL —
+off-site links, attachments, pages past the limits — is fetched once, lightly, just to learn
+whether it is alive. A dead-looking answer is retried once before it counts.
+
+Results are plain data (:class:`CrawlResult`) so that the checks can be pure functions and
+so that a crawl can be stored and re-checked without the network.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+
+import aiohttp
+
+from .config import CrawlConfig
+from .decode import decode_html
+from .extract import ListItem, ParsedPage, parse_html
+from .fetch import Fetcher, is_html
+from .politeness import HostLimiter
+from .records import Attempts, ErrorKind, FetchRecord, Verdict
+from .urls import TrapGuard, host, normalize
+from .warc import WarcArchive
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """An in-scope HTML page that was fetched and parsed."""
+
+    url: str  # as requested (the key other data refers to)
+    depth: int
+    record: FetchRecord
+    title: str
+    text: str
+    links: tuple[str, ...]
+    items: tuple[ListItem, ...]
+
+
+@dataclass(slots=True)
+class CrawlResult:
+    start_url: str
+    scope: set[str]  # hosts crawled as "the site"; the rest is only link-checked
+    started_at: datetime
+    finished_at: datetime | None = None
+    pages: dict[str, Page] = field(default_factory=dict)
+    fetches: dict[str, Attempts] = field(default_factory=dict)  # every URL fetched
+    robots: list[FetchRecord] = field(default_factory=list)  # robots.txt fetches
+    skipped: dict[str, str] = field(default_factory=dict)  # URL -> why it was not fetched
+    stopped: str | None = None  # "time_budget" or "max_fetches" when cut short
+    requests: int = 0
+    warc_file: str | None = None
+
+    def records(self) -> list[FetchRecord]:
+        """Every fetch made, retries and robots.txt included."""
+        return [*self.robots, *(r for a in self.fetches.values() for r in a.records)]
+
+    def verdict(self, url: str) -> Verdict | None:
+        attempts = self.fetches.get(url)
+        return attempts.verdict if attempts else None
+
+    @property
+    def pages_fetched(self) -> int:
+        """In-scope pages that were requested as pages and got an HTTP answer."""
+        return sum(
+            1
+            for url, attempts in self.fetches.items()
+            if url in self.page_urls and attempts.last.status is not None
+        )
+
+    page_urls: set[str] = field(default_factory=set)  # URLs requested as pages
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    url: str
+    depth: int
+    page: bool
+
+
+class Crawler:
+    """One crawl. Create, ``await crawl(...)``, read the result; not reusable."""
+
+    def __init__(
+        self,
+        config: CrawlConfig | None = None,
+        *,
+        archive: WarcArchive | None = None,
+        previous: Mapping[str, FetchRecord] | Iterable[FetchRecord] = (),
+        resolver: aiohttp.abc.AbstractResolver | None = None,
+        as_of: date | None = None,
+    ) -> None:
+        self.config = config or CrawlConfig()
+        self.archive = archive
+        if isinstance(previous, Mapping):
+            self.previous = dict(previous)
+        else:
+            self.previous = {r.url: r for r in previous}
+        self.resolver = resolver
+        year = (as_of or date.today()).year
+        c = self.config
+        self.guard = TrapGuard(
+            max_url_length=c.max_url_length,
+            max_query_variants=c.max_query_variants,
+            max_calendar_variants=c.max_calendar_variants,
+            max_segment_repeats=c.max_segment_repeats,
+            max_year=year + 1,
+        )
+        self._queue: asyncio.Queue[_Job] = asyncio.Queue()
+        self._seen: set[str] = set()
+        self._pages_planned = 0
+        self._fetches_planned = 0
+        self.result: CrawlResult | None = None
+        # Parsing is CPU-bound: off the event loop (so it cannot starve other requests into
+        # timeouts), and on one thread (so at most one DOM is in memory at a time).
+        self._parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kaohe-parse")
+
+    def _session(self) -> aiohttp.ClientSession:
+        c = self.config
+        connector = aiohttp.TCPConnector(
+            limit=max(2 * c.workers, 10),
+            ssl=None if c.verify_tls else False,
+            resolver=self.resolver,
+            ttl_dns_cache=300,
+        )
+        return aiohttp.ClientSession(
+            connector=connector,
+            timeout=aiohttp.ClientTimeout(
+                total=None, connect=c.connect_timeout, sock_connect=c.connect_timeout
+            ),
+            auto_decompress=False,  # BoundedBody inflates, with a cap
+            trust_env=c.trust_env,
+            cookie_jar=aiohttp.CookieJar(unsafe=True),  # WAF cookie bounces, IP hosts too
+            max_field_size=16 * 1024,
+        )
+
+    async def crawl(self, start_url: str, seeds: Sequence[str] = ()) -> CrawlResult:
+        """Crawl from ``start_url``; ``seeds`` (column URLs) are always fetched as pages."""
+        start = normalize(start_url)
+        if start is None:
+            raise ValueError(f"not an http(s) URL: {start_url!r}")
+        seed_urls = [u for u in (normalize(s) for s in seeds) if u]
+        result = CrawlResult(
+            start_url=start,
+            scope={host(start), *(host(u) for u in seed_urls)},
+            started_at=datetime.now(UTC),
+            warc_file=str(self.archive.path) if self.archive else None,
+        )
+        self.result = result
+        limiter = HostLimiter(self.config.concurrency, self.config.rate, self.config.max_backoff)
+        async with self._session() as session:
+            fetcher = Fetcher(session, self.config, limiter, self.archive)
+            for url in [start, *seed_urls]:
+                self._schedule(url, 0, seed=True)
+            workers = [
+                asyncio.create_task(self._work(fetcher)) for _ in range(max(1, self.config.workers))
+            ]
+            try:
+                async with asyncio.timeout(self.config.time_budget):
+                    await self._queue.join()
+            except TimeoutError:
+                result.stopped = "time_budget"
+                log.warning("crawl of %s stopped: time budget exhausted", start)
+            finally:
+                for worker in workers:
+                    worker.cancel()
+                await asyncio.gather(*workers, return_exceptions=True)
+                self._parser.shutdown(wait=False, cancel_futures=True)
+            result.requests = fetcher.requests
+            result.robots = list(fetcher.robots_records)
+        result.finished_at = datetime.now(UTC)
+        return result
+
+    def _schedule(self, url: str, depth: int, seed: bool = False) -> None:
+        result = self.result
+        assert result is not None
+        if url in self._seen:
+            return
+        self._seen.add(url)
+        if not seed:
+            reason = self.guard.reason_to_skip(url)
+            if reason:
+                result.skipped[url] = reason
+                return
+            if self._fetches_planned >= self.config.fetch_limit:
+                result.skipped[url] = "fetch_limit"
+                result.stopped = result.stopped or "max_fetches"
+                return
+        in_scope = host(url) in result.scope
+        page = seed or (
+            in_scope
+            and depth <= self.config.max_depth
+            and self._pages_planned < self.config.max_pages
+        )
+        if page:
+            self._pages_planned += 1
+            result.page_urls.add(url)
+        self._fetches_planned += 1
+        self._queue.put_nowait(_Job(url, depth, page))
+
+    async def _work(self, fetcher: Fetcher) -> None:
+        while True:
+            job = await self._queue.get()
+            try:
+                await self._handle(fetcher, job)
+            except Exception:  # a bug here must not stall the whole crawl
+                log.exception("crawler failed on %s", job.url)
+            finally:
+                self._queue.task_done()
+
+    async def _handle(self, fetcher: Fetcher, job: _Job) -> None:
+        result = self.result
+        assert result is not None
+        fetched = await fetcher.fetch(job.url, page=job.page, previous=self.previous.get(job.url))
+        attempts = Attempts([fetched.record])  # only now: a cancelled job leaves no trace
+        result.fetches[job.url] = attempts
+        if fetched.record.verdict is Verdict.DEAD:
+            await asyncio.sleep(self.config.retry_delay)
+            fetched = await fetcher.fetch(job.url, page=job.page)
+            attempts.records.append(fetched.record)
+
+        record = fetched.record
+        answered = record.not_modified or (record.status is not None and 200 <= record.status < 300)
+        if not (job.page and answered and fetched.body is not None):
+            return
+        if job.url == result.start_url:
+            result.scope.add(host(record.final_url))  # county.gov.cn -> www.county.gov.cn
+        if not is_html(record.content_type) or host(record.final_url) not in result.scope:
+            return
+        if record.error_kind is ErrorKind.DECOMPRESSION_BOMB:
+            return  # a hostile body: nothing in it is worth parsing
+        loop = asyncio.get_running_loop()
+        encoding, parsed = await loop.run_in_executor(
+            self._parser, self._parse, record.final_url, fetched.body, record.content_type
+        )
+        record = replace(record, encoding=encoding)
+        attempts.records[-1] = record
+        result.pages[job.url] = Page(
+            job.url, job.depth, record, parsed.title, parsed.text, parsed.links, parsed.items
+        )
+        for link in parsed.links:
+            self._schedule(link, job.depth + 1)
+
+    def _parse(self, url: str, body: bytes, content_type: str | None) -> tuple[str, ParsedPage]:
+        decoded = decode_html(body, content_type)
+        return decoded.encoding, parse_html(url, decoded.text, self.config.max_parse_chars)

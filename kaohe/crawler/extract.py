@@ -1,0 +1,121 @@
+"""What the checks need from an HTML page, extracted once at crawl time.
+
+Keeping only links, visible text and "list items" (a link plus the text around it) instead
+of the whole DOM keeps memory flat over a few hundred pages, and lets the checks stay pure
+functions over plain data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from .urls import normalize
+
+_LINK_SELECTOR = "a[href], area[href], iframe[src], frame[src]"
+_INVISIBLE = ["script", "style", "noscript", "template", "head"]
+_BLOCKS = (
+    "address,article,aside,blockquote,br,dd,div,dl,dt,fieldset,figcaption,figure,footer,form,"
+    "h1,h2,h3,h4,h5,h6,header,hr,li,main,nav,ol,p,pre,section,table,td,th,tr,ul"
+)
+# Elements that hold one entry of a column list: <li>, a table row, a <dd>, a <p> or <div>.
+_ITEM_CONTAINERS = frozenset({"li", "tr", "dd", "dt", "p", "div", "article", "section"})
+_ITEM_MAX_CHARS = 300  # larger "containers" are whole lists, not one entry
+MAX_LINKS = 3000  # real pages have a few hundred; more is a generated trap
+_MAX_BLOCK_INSERTS = 20_000  # past this, separate text nodes by newlines the fast C way
+# The DOM costs up to ~40 bytes per input character on dense markup (lexbor nodes), so an
+# oversized page is first stripped of what never matters here, then cut.
+MAX_PARSE_CHARS = 500_000
+_NOISE = re.compile(
+    r"<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--.*?-->|data:[^\"'\s)>]{64,}",
+    re.I | re.S,
+)
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+
+
+@dataclass(frozen=True, slots=True)
+class ListItem:
+    """A link and the text of the element that holds it (where a list shows its date)."""
+
+    href: str
+    title: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedPage:
+    title: str
+    text: str  # visible text; blocks on their own lines, inline markup joined without gaps
+    links: tuple[str, ...]  # normalised absolute URLs, unique, in document order
+    items: tuple[ListItem, ...]
+    truncated: bool = False  # only a prefix of the document was parsed
+
+
+def _node_text(node: LexborNode) -> str:
+    return _SPACES.sub(" ", node.text(deep=True, separator=" ", strip=True)).strip()
+
+
+def _item_text(anchor: LexborNode) -> str:
+    node = anchor.parent
+    while (
+        node is not None and node.tag not in _ITEM_CONTAINERS and node.tag not in ("body", "html")
+    ):
+        node = node.parent
+    if node is not None and node.tag in _ITEM_CONTAINERS:
+        text = _node_text(node)
+        if len(text) <= _ITEM_MAX_CHARS:
+            return text
+    # <a>标题</a> (2020-11-09)<br> inside one big block: take the anchor and what follows it.
+    parts = [_node_text(anchor)]
+    sibling = anchor.next
+    for _ in range(6):
+        if sibling is None or sibling.tag in ("a", "br", "li", "p", "div", "tr"):
+            break
+        parts.append(sibling.text_content or "" if sibling.tag == "-text" else _node_text(sibling))
+        sibling = sibling.next
+    return _SPACES.sub(" ", " ".join(parts)).strip()
+
+
+def parse_html(url: str, html: str, max_chars: int = MAX_PARSE_CHARS) -> ParsedPage:
+    """Parse at most ``max_chars`` characters of ``html`` (after dropping scripts, styles,
+    comments and inline data URIs from an oversized document)."""
+    truncated = False
+    if len(html) > max_chars:
+        html = _NOISE.sub("", html)
+        if len(html) > max_chars:
+            html, truncated = html[:max_chars], True
+    tree = LexborHTMLParser(html)
+    base_node = tree.css_first("base[href]")
+    base = normalize(base_node.attributes.get("href") or "", url) if base_node else None
+    base = base or url
+    title_node = tree.css_first("title")
+    title = _node_text(title_node) if title_node else ""
+
+    links: dict[str, None] = {}
+    items: list[ListItem] = []
+    for node in tree.css(_LINK_SELECTOR):
+        raw = node.attributes.get("href" if node.tag in ("a", "area") else "src")
+        target = normalize(raw or "", base)
+        if target is None:
+            continue
+        if target not in links and len(links) >= MAX_LINKS:
+            break
+        links.setdefault(target, None)
+        if node.tag == "a":
+            items.append(ListItem(target, _node_text(node), _item_text(node)))
+
+    tree.strip_tags(_INVISIBLE)
+    blocks = tree.css(_BLOCKS)
+    separator = "\n" if len(blocks) > _MAX_BLOCK_INSERTS else ""
+    if not separator:
+        for node in blocks:
+            node.insert_before("\n")
+            node.insert_after("\n")
+    body = tree.body
+    raw_text = body.text(deep=True, separator=separator, strip=False) if body else ""
+    lines = (_SPACES.sub(" ", line).strip() for line in raw_text.split("\n"))
+    text = "\n".join(line for line in lines if line)
+    del tree, blocks  # free the DOM before the caller parses the next page
+    return ParsedPage(title, text, tuple(links), tuple(items), truncated)
