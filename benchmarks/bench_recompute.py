@@ -53,35 +53,64 @@ def populate(units: int, records: int) -> None:
         with connection.cursor() as cur:
             cur.executemany(
                 "INSERT INTO registry_unit (name, short_name, category_id, sort_order) VALUES (%s, '', %s, %s)",
-                [(f"合成单位{i:05d}", township.id if i % 5 == 0 else dept.id, i) for i in range(units)],
+                [
+                    (f"合成单位{i:05d}", township.id if i % 5 == 0 else dept.id, i)
+                    for i in range(units)
+                ],
             )
         unit_ids = list(
-            __import__("kaohe.registry.models", fromlist=["Unit"]).Unit.objects.values_list("id", flat=True)
+            __import__("kaohe.registry.models", fromlist=["Unit"]).Unit.objects.values_list(
+                "id", flat=True
+            )
         )
         leaves = []
         for c in range(CARDS):
             card = Scorecard.objects.create(
-                campaign=campaign, code=f"card{c}", name=f"考核表{c}", tie_policy="sequential", sort_order=c
+                campaign=campaign,
+                code=f"card{c}",
+                name=f"考核表{c}",
+                tie_policy="sequential",
+                sort_order=c,
             )
             for g, category in enumerate((township, dept)):
-                group = RankingGroup.objects.create(campaign=campaign, scorecard=card, name=category.name, sort_order=g)
+                group = RankingGroup.objects.create(
+                    campaign=campaign, scorecard=card, name=category.name, sort_order=g
+                )
                 group.categories.set([category])
-                GradeBand.objects.create(group=group, grade="优秀", min_score=90, quota=Decimal("0.3"), sort_order=0)
+                GradeBand.objects.create(
+                    group=group, grade="优秀", min_score=90, quota=Decimal("0.3"), sort_order=0
+                )
                 GradeBand.objects.create(group=group, grade="良好", min_score=80, sort_order=1)
             for p in range(PARENTS):
-                parent = Indicator.objects.create(scorecard=card, code=f"{p + 1}", name=f"指标{p + 1}", points=10, sort_order=p * 10)
+                parent = Indicator.objects.create(
+                    scorecard=card,
+                    code=f"{p + 1}",
+                    name=f"指标{p + 1}",
+                    points=10,
+                    sort_order=p * 10,
+                )
                 for leaf in range(LEAVES_PER_PARENT):
                     leaves.append(
                         Indicator.objects.create(
-                            scorecard=card, parent=parent, code=f"{p + 1}.{leaf + 1}", name="末级指标",
-                            points=Decimal(10) / LEAVES_PER_PARENT if leaf else Decimal(10) - 5 * (Decimal(10) / LEAVES_PER_PARENT),
-                            rule_kind="deduct", sort_order=p * 10 + leaf + 1,
+                            scorecard=card,
+                            parent=parent,
+                            code=f"{p + 1}.{leaf + 1}",
+                            name="末级指标",
+                            points=Decimal(10) / LEAVES_PER_PARENT
+                            if leaf
+                            else Decimal(10) - 5 * (Decimal(10) / LEAVES_PER_PARENT),
+                            rule_kind="deduct",
+                            sort_order=p * 10 + leaf + 1,
                         )
                     )
         with connection.cursor() as cur:
             cur.executemany(
                 "INSERT INTO assessment_enrollment (scorecard_id, unit_id, display_name) VALUES (%s, %s, %s)",
-                [(card_id, u, f"合成单位{u}") for card_id in campaign.scorecards.values_list("id", flat=True) for u in unit_ids],
+                [
+                    (card_id, u, f"合成单位{u}")
+                    for card_id in campaign.scorecards.values_list("id", flat=True)
+                    for u in unit_ids
+                ],
             )
         leaf_ids = [leaf.id for leaf in leaves]
         now = "2020-11-13 00:00:00+00:00"
@@ -123,12 +152,20 @@ def measure(what: str) -> dict:
         rows = recompute(campaign)
     seconds = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"what": what, "seconds": round(seconds, 3), "rows": rows, "peak_rss_mb": round(peak_mb, 1)}
+    return {
+        "what": what,
+        "seconds": round(seconds, 3),
+        "rows": rows,
+        "peak_rss_mb": round(peak_mb, 1),
+    }
 
 
 def run_child(database_url: str, *args: str) -> dict:
     out = subprocess.run(
-        [sys.executable, __file__, "--child", database_url, *args], check=True, capture_output=True, text=True
+        [sys.executable, __file__, "--child", database_url, *args],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -136,7 +173,9 @@ def run_child(database_url: str, *args: str) -> dict:
 def bench(label: str, database_url: str, units: int, records: int, repeat: int) -> None:
     start = time.perf_counter()
     run_child(database_url, "populate", str(units), str(records))
-    print(f"[{label}] populated {units} units, {records} ledger entries in {time.perf_counter() - start:.1f}s")
+    print(
+        f"[{label}] populated {units} units, {records} ledger entries in {time.perf_counter() - start:.1f}s"
+    )
     best = {}
     for _ in range(repeat):
         for what in ("bare", "recompute"):
@@ -145,8 +184,12 @@ def bench(label: str, database_url: str, units: int, records: int, repeat: int) 
                 best[what] = result
     for what in ("bare", "recompute"):
         r = best[what]
-        print(f"[{label}] {what:9s} {r['seconds']:8.3f} s   peak RSS {r['peak_rss_mb']:7.1f} MB   rows {r['rows']}")
-    print(f"[{label}] ratio recompute / bare GROUP BY: {best['recompute']['seconds'] / best['bare']['seconds']:.2f}x (target ≤ 1.5x)")
+        print(
+            f"[{label}] {what:9s} {r['seconds']:8.3f} s   peak RSS {r['peak_rss_mb']:7.1f} MB   rows {r['rows']}"
+        )
+    print(
+        f"[{label}] ratio recompute / bare GROUP BY: {best['recompute']['seconds'] / best['bare']['seconds']:.2f}x (target ≤ 1.5x)"
+    )
 
 
 def main() -> None:
@@ -162,7 +205,10 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=5000)
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--postgres", help="URL of a PostgreSQL server database to (re)create, e.g. postgres://u:p@127.0.0.1/kaohe_bench")
+    parser.add_argument(
+        "--postgres",
+        help="URL of a PostgreSQL server database to (re)create, e.g. postgres://u:p@127.0.0.1/kaohe_bench",
+    )
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="kaohe-bench-"))
     os.environ["KAOHE_DATA_DIR"] = str(workdir)

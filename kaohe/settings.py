@@ -38,10 +38,17 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
+    "django_htmx",
+    "kaohe.web",
     "kaohe.registry",
     "kaohe.assessment",
     "kaohe.accounts",
     "kaohe.demo",
+    "kaohe.audit",
+    "kaohe.scoring",
+    "kaohe.portal",
+    "kaohe.notices",
 ]
 
 MIDDLEWARE = [
@@ -53,7 +60,21 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the "locked" page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling: five failures for one user name from one address lock it for an hour.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "web/locked.html"
+AXES_RESET_ON_SUCCESS = True
 
 ROOT_URLCONF = "kaohe.urls"
 WSGI_APPLICATION = "kaohe.wsgi.application"
@@ -68,6 +89,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "kaohe.web.context.navigation",
             ],
         },
     },
@@ -117,4 +139,13 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+SESSION_COOKIE_AGE = 8 * 60 * 60  # a working day
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = os.environ.get("KAOHE_HTTPS") == "1"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+if DEBUG is False and os.environ.get("KAOHE_HTTPS") == "1":
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_SSL_REDIRECT = True

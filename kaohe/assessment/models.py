@@ -46,6 +46,7 @@ class Campaign(models.Model):
     previous = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, verbose_name="上一年度"
     )
+    appeal_deadline = models.DateTimeField("复核截止", null=True, blank=True)
 
     class Meta:
         ordering = ["-year", "code"]
@@ -95,6 +96,8 @@ class Scorecard(models.Model):
     )
     tie_break_indicator = models.CharField("同分比较指标", max_length=30, blank=True)
     weight = models.DecimalField("综合权重", max_digits=5, decimal_places=2, default=Decimal(1))
+    annex_name_label = models.CharField("附件表“单位”列名", max_length=100, default="单位名称")
+    annex_score_label = models.CharField("附件表“得分”列名", max_length=100, default="考核得分")
     sort_order = models.PositiveIntegerField("排序", default=0)
 
     class Meta:
@@ -345,3 +348,24 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group} {self.position} {self.display_name} {self.total}"
+
+
+class Transition(models.Model):
+    """One change of a campaign's workflow state: who, when, why; leadership approval recorded."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="transitions")
+    source = models.CharField("原状态", max_length=20, choices=Campaign.Status)
+    target = models.CharField("新状态", max_length=20, choices=Campaign.Status)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT)
+    actor_name = models.CharField("操作人", max_length=100)
+    at = models.DateTimeField("时间", auto_now_add=True)
+    reason = models.TextField("原因/说明", blank=True)
+    approval = models.CharField("审定意见", max_length=200, blank=True)
+    appeal_deadline = models.DateTimeField("复核截止", null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = verbose_name_plural = "状态变更"
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} → {self.get_target_display()}"

@@ -143,6 +143,10 @@ class _Checker:
             "tie_policy": policy,
             "tie_break": tie_break,
             "tie_break_indicator": self.text(card, "tie_break_indicator", path, required=False),
+            "annex_name_label": self.text(card, "annex_name_label", path, required=False)
+            or "单位名称",
+            "annex_score_label": self.text(card, "annex_score_label", path, required=False)
+            or "考核得分",
             "groups": groups,
         }
 
@@ -207,6 +211,8 @@ def _apply(code: str, setup: dict) -> None:
                 "tie_policy",
                 "tie_break",
                 "tie_break_indicator",
+                "annex_name_label",
+                "annex_score_label",
             )
         }
         scorecard, _ = Scorecard.objects.update_or_create(

@@ -1,0 +1,1 @@
+"""The scoring workspace of a lead agency."""
