@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from kaohe.assessment import views as assessment
+from kaohe.assessment import views_years
 from kaohe.audit import views as audit
 
 campaign = [
@@ -12,6 +13,8 @@ campaign = [
     path("move/", assessment.move, name="move"),
     path("results/", assessment.results, name="results"),
     path("statistics/", assessment.statistics, name="statistics"),
+    path("clone/", views_years.clone, name="clone"),
+    path("compare/", views_years.compare, name="compare"),
     path("scoring/", include("kaohe.scoring.urls")),
     path("notice/", include("kaohe.notices.urls")),
     path("", include("kaohe.portal.urls")),

@@ -72,3 +72,13 @@ def test_publication_waits_for_the_notice(campaign, seed_text):
     workflow.move(campaign, "published", office)
     campaign.refresh_from_db()
     assert campaign.is_frozen
+
+
+def test_a_campaign_without_window_basis_or_method_still_drafts(campaign):
+    campaign.window_start = campaign.window_end = None
+    campaign.method = ""
+    campaign.save()
+    campaign.basis_documents.all().delete()
+    text = body_text(draft_body(notice_facts(campaign)))
+    assert text.startswith("精河县人民政府办公室对7个乡镇场和32个县直有关部门2020年")
+    assert "于11月" not in text and "采用" not in text

@@ -2,6 +2,7 @@
 
 import shutil
 import subprocess
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -91,3 +92,22 @@ def test_pdf_renders_every_glyph(campaign, tmp_path):
         check=True,
     )
     assert list(tmp_path.glob("page*.png"))
+
+
+def test_unit_reports_list_every_active_deduction(campaign, tmp_path):
+    from kaohe.notices.unit_reports import unit_reports
+
+    reports = {r.unit_name: r for r in unit_reports(campaign)}
+    assert len(reports) == 39  # every unit enrolled on either scorecard
+    zjj = reports["住建局"]
+    card = zjj.scorecards[0]
+    assert card.score == Decimal("76.2") and card.total_deducted == Decimal("23.8")
+    assert any("重点领域信息更新发布滞后" in d.reason for d in card.deductions)
+    call_command("unit-reports", "jinghe-2020", "--per-unit", "-o", str(tmp_path / "units"))
+    assert len(list((tmp_path / "units").glob("*.docx"))) == 39
+    out = tmp_path / "zjj.docx"
+    call_command("unit-reports", "jinghe-2020", "--unit", "县住建局", "-o", str(out))
+    text = "\n".join(
+        cell.text for t in Document(str(out)).tables for row in t.rows for cell in row.cells
+    )
+    assert "未按期报送2020年度政务公开与“放管服”改革工作总结" in text

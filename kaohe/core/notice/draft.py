@@ -23,17 +23,19 @@ __all__ = ["REQUIREMENTS", "draft_body", "format_window", "render_text"]
 
 # ── Templates: named placeholders only, one sentence (or phrase) each ──────────────────
 OPENING = (
-    "按照{basis}要求，{issuer}对{scope}{year}年政务公开、政务服务工作进行了考核。"
+    "{according}{issuer}对{scope}{year}年政务公开、政务服务工作进行了考核。"
     "经县人民政府同意，现将有关情况通报如下："
 )
+OPENING_BASIS = "按照{basis}要求，"  # left out when the campaign records no basis document
 BASIS_ITEM = "《{title}》（{number}）"
 SCOPE_ITEM = "{count}个{noun}"
 
 OVERVIEW_HEADING = "一、总体情况"
-OVERVIEW_PROCESS = (
-    "{issuer}于{window}对各{groups}的政务公开、政务服务工作进行考核，"
-    "此次考核采用{method}的方式进行，由{agencies}牵头考核赋分。"
-)
+# 总体情况's first sentence; each optional part is left out when the campaign lacks it.
+OVERVIEW_SCOPE = "{issuer}{when}对各{groups}的政务公开、政务服务工作进行考核"
+OVERVIEW_WHEN = "于{window}"
+OVERVIEW_METHOD = "此次考核采用{method}的方式进行"
+OVERVIEW_AGENCIES = "由{agencies}牵头考核赋分"
 RESULTS = "从考核结果看，{clauses}。"
 RESULT_CLAUSE = "{parts}达到{grade}等次"
 RESULT_PART_SOME = "{names}等{count}个{noun}"  # names fewer than count: "八家户农场等2个乡镇场"
@@ -129,17 +131,23 @@ def _opening(facts: NoticeFacts) -> str:
             for g in facts.groups
         ]
     )
-    return OPENING.format(basis=basis, issuer=facts.issuer, scope=scope, year=facts.year)
+    according = OPENING_BASIS.format(basis=basis) if basis else ""
+    return OPENING.format(according=according, issuer=facts.issuer, scope=scope, year=facts.year)
 
 
 def _process(facts: NoticeFacts) -> str:
-    return OVERVIEW_PROCESS.format(
-        issuer=facts.issuer,
-        window=format_window(*facts.window),
-        groups="、".join(g.name for g in facts.groups),
-        method=facts.method,
-        agencies="、".join(facts.lead_agencies),
-    )
+    first, last = facts.window if facts.window else (None, None)
+    when = OVERVIEW_WHEN.format(window=format_window(first, last)) if first and last else ""
+    parts = [
+        OVERVIEW_SCOPE.format(
+            issuer=facts.issuer, when=when, groups="、".join(g.name for g in facts.groups)
+        )
+    ]
+    if facts.method:
+        parts.append(OVERVIEW_METHOD.format(method=facts.method))
+    if facts.lead_agencies:
+        parts.append(OVERVIEW_AGENCIES.format(agencies="、".join(facts.lead_agencies)))
+    return "，".join(parts) + "。"
 
 
 def format_window(first: date, last: date) -> str:
