@@ -101,3 +101,41 @@ def test_sqlite_runs_in_wal_mode(kaohe):
     _, data = kaohe
     with sqlite3.connect(Path(data) / "cli.sqlite3") as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_serve_answers_with_pages_and_vendored_assets(kaohe):
+    import socket
+    import time
+    import urllib.request
+
+    run, data = kaohe
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "KAOHE_DATA_DIR": str(data),
+        "DATABASE_URL": f"sqlite:///{data / 'cli.sqlite3'}",
+    }
+    exe = shutil.which("kaohe")
+    command = [exe] if exe else [sys.executable, "-m", "kaohe.cli"]
+    server = subprocess.Popen(
+        [*command, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                login = urllib.request.urlopen(f"{base}/accounts/login/", timeout=2).read().decode()
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert "登录" in login and 'src="/static/vendor/htmx-2.0.8.min.js"' in login
+        css = urllib.request.urlopen(f"{base}/static/kaohe/app.css", timeout=2)
+        assert css.status == 200 and b"--accent" in css.read()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
