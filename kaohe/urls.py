@@ -17,6 +17,7 @@ campaign = [
     path("compare/", views_years.compare, name="compare"),
     path("scoring/", include("kaohe.scoring.urls")),
     path("notice/", include("kaohe.notices.urls")),
+    path("inspection/", include("kaohe.inspection.urls")),
     path("", include("kaohe.portal.urls")),
 ]
 

@@ -74,3 +74,15 @@ def seed_annexes(seed_text) -> list[tuple[str, str, int, str, str]]:
             continue
         i += 1
     return rows
+
+
+@pytest.fixture
+def fresh_trail(db):
+    """An empty audit trail for tests that count records from the first one. The demo's own
+    import records are removed with raw SQL inside the test's transaction (rolled back after)."""
+    from django.db import connection
+
+    from kaohe.audit.models import AuditRecord
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {AuditRecord._meta.db_table}")

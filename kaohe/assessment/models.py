@@ -228,6 +228,11 @@ class LedgerEntry(models.Model):
 
     A correction is a new entry that ``reverses`` an earlier one with the opposite ``amount`` and
     ``weight`` -1, so a plain SUM over the ledger is always the current state.
+
+    One defect is deducted once: no two *active* entries (not reversed) of a unit and indicator
+    may carry the same evidence — see ``evidence_in_use``. It is a rule over active entries, so a
+    corrected deduction keeps its evidence; a database constraint cannot express "not reversed"
+    without rewriting the reversed row.
     """
 
     class Source(models.TextChoices):
@@ -264,18 +269,27 @@ class LedgerEntry(models.Model):
         ordering = ["id"]
         indexes = [models.Index(fields=["campaign", "unit"], name="ledger_campaign_unit")]
         constraints = [
-            models.UniqueConstraint(
-                fields=["unit", "indicator", "evidence"],
-                condition=~Q(evidence="") & Q(reverses__isnull=True),
-                name="ledger_no_double_deduction",
-                violation_error_message="同一指标已就同一证据记录过扣分，不得重复扣分。",
-            ),
             models.CheckConstraint(condition=Q(weight__in=[1, -1]), name="ledger_weight_sign"),
         ]
         verbose_name = verbose_name_plural = "评分记录"
 
     def __str__(self) -> str:
         return f"{self.unit} {self.indicator.code} {self.amount}"
+
+
+def evidence_in_use(
+    campaign_id: int, unit_id: int, indicator_id: int, evidence: str
+) -> "LedgerEntry | None":
+    """The active entry that already deducts for this evidence (the same page, ignoring any
+    #fragment), if there is one."""
+    if not evidence:
+        return None
+    bare = evidence.split("#", 1)[0]
+    active = LedgerEntry.objects.filter(
+        campaign_id=campaign_id, unit_id=unit_id, indicator_id=indicator_id, weight=1,
+        reversed_by__isnull=True, evidence__startswith=bare,
+    )  # fmt: skip
+    return next((e for e in active if e.evidence.split("#", 1)[0] == bare), None)
 
 
 class GradeAdjustment(models.Model):

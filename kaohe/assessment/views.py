@@ -98,7 +98,11 @@ def move(request, code):
 @roles_required(*READ_ALL_ROLES, Role.SCORER)
 def results(request, code):
     campaign = get_campaign(request.user, code)
-    rows = Result.objects.filter(campaign=campaign).select_related("group__scorecard", "unit")
+    rows = (
+        Result.objects.filter(campaign=campaign)
+        .select_related("group__scorecard", "unit")
+        .prefetch_related("group__bands")
+    )
     tables = defaultdict(list)
     for row in rows:
         tables[row.group].append(row)
@@ -119,7 +123,17 @@ def results(request, code):
         "campaign": campaign, "tables": [(g, sorted(m, key=lambda r: r.position), counts[g]) for g, m in ordered],
         "adjustments": campaign.adjustments.select_related("unit", "scorecard"),
         "charts": {g.id: charts.distribution([r.total for r in m]) for g, m in ordered},
+        "links_units": role_of(request.user) in READ_ALL_ROLES,
     })  # fmt: skip
+
+
+def _grade_counts(group, members) -> list[tuple[str, int]]:
+    """Counts in the order of the grade bands, best first (a list: a template's `counts.items`
+    would look up a key "items" on a Counter)."""
+    found = Counter(r.grade for r in members if r.grade)
+    order = [b.grade for b in group.bands.all()] + [group.fallback_grade]
+    order += sorted(set(found) - set(order))
+    return [(grade, found[grade]) for grade in order if found[grade]]
 
 
 @roles_required(*READ_ALL_ROLES, Role.SCORER)

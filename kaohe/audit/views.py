@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from kaohe.accounts.access import STAFF_ROLES, roles_required
 
+from .labels import action_label, changes
 from .models import AuditRecord
 
 
@@ -23,4 +24,5 @@ def log(request):
     if filters["action"]:
         records = records.filter(action=filters["action"])
     page = Paginator(records, 50).get_page(request.GET.get("page"))
-    return render(request, "audit/log.html", {"page": page, "filters": filters})
+    rows = [(r, action_label(r.action), changes(r.before, r.after)) for r in page]
+    return render(request, "audit/log.html", {"page": page, "rows": rows, "filters": filters})

@@ -53,14 +53,16 @@ def plan_adjustments(campaign: Campaign, table, author_name: str = "") -> Plan:
             f"{card.name if card else '综合'}：{unit} 调整为“{grade or '无等次'}”，原因：{reason}"
         )
 
-    def apply() -> None:
-        for card, unit, grade, reason in rows:
+    def apply() -> list[GradeAdjustment]:
+        return [
             GradeAdjustment.objects.update_or_create(
                 campaign=campaign,
                 scorecard=card,
                 unit=unit,
                 defaults={"grade": grade, "reason": reason, "author_name": author_name},
-            )
+            )[0]
+            for card, unit, grade, reason in rows
+        ]
 
     plan.apply = apply
     return plan

@@ -4,7 +4,9 @@ from pathlib import Path
 
 from django.db import transaction
 
-from kaohe.assessment.models import Campaign
+from kaohe.assessment.models import Campaign, Indicator, LedgerEntry
+from kaohe.audit.trail import record, snapshot
+from kaohe.registry.models import Unit
 
 from .adjustments import plan_adjustments
 from .campaign import plan_campaign
@@ -56,10 +58,40 @@ def import_file(
 ) -> Plan:
     """Check the file and, unless ``dry_run``, apply it in one transaction."""
     with transaction.atomic():
+        # Hold the campaign while checking and writing, so a scorer's entry cannot slip in
+        # between the check for double deductions and the insert (PostgreSQL; SQLite's
+        # IMMEDIATE transactions already serialise writers).
+        Campaign.objects.select_for_update().filter(code=campaign_code).first()
         plan = plan_file(campaign_code, filename, data, author_name)
         if not dry_run:
-            plan.apply()
+            _audit(campaign_code, filename, plan, plan.apply(), author_name)
     return plan
+
+
+def _audit(campaign_code: str, filename: str, plan: Plan, created, author_name: str) -> None:
+    """One record for the file, and one for each score or grade decision it brought in."""
+    actor = author_name or "文件导入"
+    campaign = Campaign.objects.filter(code=campaign_code).first()
+    summary = {"file": filename, "kind": plan.kind, "changes": plan.lines[:100]}
+    record(
+        actor=actor,
+        action="import",
+        campaign=campaign,
+        after=summary,
+        reason=f"导入{plan.kind}：{filename}",
+    )
+    rows = list(created or ())
+    units = Unit.objects.in_bulk({row.unit_id for row in rows})
+    indicators = Indicator.objects.in_bulk(
+        {getattr(row, "indicator_id", None) for row in rows} - {None}
+    )
+    for row in rows:
+        action = "ledger.add" if isinstance(row, LedgerEntry) else "grade.adjust"
+        record(
+            actor=actor, action=action, campaign=campaign, unit=units[row.unit_id],
+            indicator=indicators.get(getattr(row, "indicator_id", None)), obj=row, after=snapshot(row),
+            reason=getattr(row, "reason", "") or f"导入：{filename}",
+        )  # fmt: skip
 
 
 def detect_kind(header: list[str]) -> str:

@@ -3,12 +3,16 @@
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.db import models
+
 
 @dataclass
 class Plan:
     kind: str  # human name of the file kind, e.g. "评分记录"
     lines: list[str] = field(default_factory=list)  # what would change, one line each
-    apply: Callable[[], None] = lambda: None
+    # Applies the change; returns the rows it created that each get their own audit record
+    # (ledger entries, grade adjustments) — or None where the file as a whole is the record.
+    apply: Callable[[], list[models.Model] | None] = lambda: None
 
     def note(self, line: str) -> None:
         self.lines.append(line)

@@ -1,5 +1,7 @@
 from django import forms
 
+from kaohe.web.widgets import DateInput
+
 from .models import NoticeDraft
 
 
@@ -10,7 +12,7 @@ class DraftForm(forms.ModelForm):
         widgets = {
             "body": forms.Textarea(attrs={"rows": 24}),
             "title": forms.Textarea(attrs={"rows": 2}),
-            "date": forms.DateInput(attrs={"type": "date"}),
+            "date": DateInput(),
         }
 
     def clean_doc_number(self) -> str:

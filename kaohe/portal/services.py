@@ -176,13 +176,13 @@ def _change_entry(
     _record_ledger(user, "ledger.reverse", reversal, reason)
     replacement = None
     if new_amount > 0:
-        # The original's evidence stays on the reversed entry (the no-double-deduction rule
-        # keeps one live claim per evidence); its file is carried over, the link is shown there.
+        # The reversed original frees its evidence: the adjusted deduction carries it on.
         replacement = LedgerEntry.objects.create(
             **shared,
             amount=new_amount,
             weight=1,
             reason=f"复核调整：{reason}",
+            evidence=entry.evidence,
             evidence_file=entry.evidence_file.name if entry.evidence_file else "",
         )
         _record_ledger(user, "ledger.add", replacement, reason)

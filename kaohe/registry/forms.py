@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from kaohe.audit.trail import record, snapshot
 from kaohe.web.templatetags.kaohe import cn_date
+from kaohe.web.widgets import DateInput
 
 from .models import Contact, Duty, Handover, Unit, UnitAlias
 from .names import UnitNames, normalize_name
@@ -68,10 +69,6 @@ def normalize_phone(value: str) -> str:
 
 def _reason(summary: str, note: str) -> str:
     return f"{summary}。{note}" if note else summary
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class _UnitForm(forms.Form):

@@ -28,6 +28,7 @@ from kaohe.assessment.models import (
     LedgerEntry,
     RankingGroup,
     Scorecard,
+    evidence_in_use,
 )
 from kaohe.assessment.results import compute, recompute
 from kaohe.assessment.tree import build_rule, points_for
@@ -261,29 +262,8 @@ def _bare(url: str) -> str:
 
 
 def check_evidence_unused(campaign: Campaign, unit_id: int, indicator_id: int, url: str) -> None:
-    """Refuse a second deduction for the same evidence, reversed or not.
-
-    The ledger's unique constraint covers every entry that is not itself a reversal, so evidence
-    once used stays used even after its entry is reversed; say so instead of failing on commit.
-    """
-    if not url:
-        return
-    used = (
-        LedgerEntry.objects.filter(
-            campaign=campaign, unit_id=unit_id, indicator_id=indicator_id, reverses__isnull=True
-        )
-        .exclude(evidence="")
-        .select_related("reversed_by")
-        .only("id", "evidence", "reversed_by__id")
-    )
-    for entry in used:
-        if _bare(entry.evidence) != _bare(url):
-            continue
-        if getattr(entry, "reversed_by", None) is not None:
-            raise ValidationError(
-                f"该证据已用于第 {entry.id} 号记录（已撤销）。同一证据在本指标下只能登记一次，"
-                "请附其他证据（如另存的截图或文件）。"
-            )
+    """Refuse a second deduction for the same evidence while the first one stands."""
+    if entry := evidence_in_use(campaign.id, unit_id, indicator_id, url):
         raise ValidationError(
             f"该证据已在第 {entry.id} 号记录中用于本指标，不得重复扣分；"
             "如需改分值，请对该记录使用“撤销/更正”。"
@@ -377,9 +357,8 @@ def reverse_entry(
 ) -> tuple[LedgerEntry, LedgerEntry | None]:
     """Reverse an entry and, for an edit, record the corrected amount in the same transaction.
 
-    The corrected entry keeps the original's reason and file. Its evidence address is left empty
-    and pointed to instead (“证据同第 N 号记录”): the ledger's unique constraint still holds the
-    reversed entry's address, and the reversed entry stays listed with its link.
+    The corrected entry keeps the original's reason, evidence address and file: once the
+    original is reversed, its evidence is free for the correction (one active claim per defect).
     """
     with transaction.atomic():
         locked = _lock_open(campaign)
@@ -402,11 +381,9 @@ def reverse_entry(
         replacement = None
         if amount is not None:
             note = f"更正第 {entry.id} 号记录：{reason}"
-            if entry.evidence:
-                note += f"；证据同第 {entry.id} 号记录"
             replacement = LedgerEntry.objects.create(
                 campaign=locked, unit=entry.unit, indicator=entry.indicator, amount=amount,
-                item=entry.item, reason=f"{entry.reason}（{note}）",
+                item=entry.item, reason=f"{entry.reason}（{note}）", evidence=entry.evidence,
                 evidence_file=entry.evidence_file.name, source=LedgerEntry.Source.MANUAL,
                 author=user, author_name=_author(user),
             )  # fmt: skip

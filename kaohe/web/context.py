@@ -12,4 +12,5 @@ def navigation(request) -> dict:
         "nav_sees_registry": role in READ_ALL_ROLES,
         "nav_sees_audit": role in STAFF_ROLES,
         "nav_own_unit": found.unit_id if found and role == Role.UNIT else None,
+        "nav_scores": role in (Role.OFFICE, Role.ADMIN, Role.SCORER),
     }

@@ -3,9 +3,8 @@
 import json
 
 import pytest
-from django.db import IntegrityError
 
-from kaohe.assessment.models import Campaign, LedgerEntry, Result
+from kaohe.assessment.models import Campaign, LedgerEntry, Result, evidence_in_use
 from kaohe.assessment.results import compute, recompute
 from kaohe.imports.dispatch import import_file
 
@@ -132,7 +131,7 @@ def test_a_reversal_restores_the_score(synthetic):
     assert totals(synthetic)["精河镇"] == "45.00"  # checklist item b no longer counts
 
 
-def test_the_database_refuses_a_second_deduction_for_the_same_evidence(synthetic):
+def test_one_defect_is_deducted_once_while_its_entry_stands(synthetic):
     entry = LedgerEntry.objects.filter(campaign=synthetic).first()
     fields = {
         "campaign": synthetic,
@@ -141,9 +140,12 @@ def test_the_database_refuses_a_second_deduction_for_the_same_evidence(synthetic
         "amount": 1,
         "reason": "x",
     }
-    LedgerEntry.objects.create(**fields, evidence="https://example.gov.cn/p/1")
-    with pytest.raises(IntegrityError):
-        LedgerEntry.objects.create(**fields, evidence="https://example.gov.cn/p/1")
+    first = LedgerEntry.objects.create(**fields, evidence="https://example.gov.cn/p/1")
+    args = (synthetic.id, entry.unit_id, entry.indicator_id)
+    assert evidence_in_use(*args, "https://example.gov.cn/p/1#para3") == first
+    assert evidence_in_use(*args, "https://example.gov.cn/p/12") is None
+    LedgerEntry.objects.create(**{**fields, "amount": -1}, weight=-1, reverses=first)
+    assert evidence_in_use(*args, "https://example.gov.cn/p/1") is None  # free for a correction
 
 
 def test_amount_above_points_is_refused_per_row(synthetic):

@@ -94,3 +94,28 @@ def raw_sql():
             cursor.execute(sql.replace("{table}", AuditRecord._meta.db_table), params or [])
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _fresh_trail(fresh_trail):
+    """These tests count audit records from the first one."""
+
+
+@pytest.fixture(autouse=True)
+def _no_account_records():
+    """These tests count and number their own records; the accounts app's receivers would add
+    user.change records for the users the fixtures create (tested in tests/accounts)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models.signals import post_delete, post_save
+
+    from kaohe.accounts import signals
+    from kaohe.accounts.models import Membership
+
+    user = get_user_model()
+    post_save.disconnect(signals.user_saved, sender=user)
+    post_save.disconnect(signals.membership_saved, sender=Membership)
+    post_delete.disconnect(signals.membership_deleted, sender=Membership)
+    yield
+    post_save.connect(signals.user_saved, sender=user)
+    post_save.connect(signals.membership_saved, sender=Membership)
+    post_delete.connect(signals.membership_deleted, sender=Membership)

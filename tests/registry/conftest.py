@@ -83,3 +83,8 @@ def audit_mark(db) -> Callable[[], list[AuditRecord]]:
         return list(AuditRecord.objects.filter(seq__gt=last, action="registry.change"))
 
     return since
+
+
+@pytest.fixture(autouse=True)
+def _fresh_trail(fresh_trail):
+    """These tests count audit records from the first one."""

@@ -53,3 +53,8 @@ def login(people):
 def media(settings, tmp_path):
     """Uploaded evidence goes to a throw-away directory."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_trail(fresh_trail):
+    """These tests count audit records from the first one."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InspectionConfig(AppConfig):
+    name = "kaohe.inspection"
+    verbose_name = "网上核验"
