@@ -86,3 +86,21 @@ def fresh_trail(db):
 
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {AuditRecord._meta.db_table}")
+
+
+@pytest.fixture
+def make_people(db, django_user_model):
+    """Users with roles from ``{username: (role, unit as the notice names it)}``."""
+    from kaohe.accounts.models import Membership
+    from kaohe.registry.names import UnitNames
+
+    def make(spec: dict) -> dict:
+        names = UnitNames()
+        users = {}
+        for username, (role, unit_name) in spec.items():
+            user = django_user_model.objects.create_user(username, first_name=f"{username}（测试）")
+            Membership.objects.create(user=user, role=role, unit=names.resolve(unit_name))
+            users[username] = user
+        return users
+
+    return make

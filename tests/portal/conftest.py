@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from kaohe.accounts.models import Membership, Role
+from kaohe.accounts.models import Role
 from kaohe.assessment.models import Campaign, LedgerEntry
 from kaohe.registry.models import Unit
 from kaohe.registry.names import UnitNames
@@ -32,14 +32,8 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def people(db, django_user_model) -> dict:
-    names = UnitNames()
-    users = {}
-    for username, (role, unit_name) in PEOPLE.items():
-        user = django_user_model.objects.create_user(username, first_name=f"{username}（测试）")
-        Membership.objects.create(user=user, role=role, unit=names.resolve(unit_name))
-        users[username] = user
-    return users
+def people(make_people) -> dict:
+    return make_people(PEOPLE)
 
 
 @pytest.fixture

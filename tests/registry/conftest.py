@@ -6,7 +6,7 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 
-from kaohe.accounts.models import Membership, Role
+from kaohe.accounts.models import Role
 from kaohe.audit.models import AuditRecord
 from kaohe.registry.models import Contact, Duty, Unit
 from kaohe.registry.names import UnitNames
@@ -25,14 +25,8 @@ PEOPLE = {
 
 
 @pytest.fixture
-def people(db, django_user_model) -> dict:
-    names = UnitNames()
-    users = {}
-    for username, (role, unit_name) in PEOPLE.items():
-        user = django_user_model.objects.create_user(username, first_name=f"{username}（测试）")
-        Membership.objects.create(user=user, role=role, unit=names.resolve(unit_name))
-        users[username] = user
-    return users
+def people(make_people) -> dict:
+    return make_people(PEOPLE)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from kaohe.accounts.models import Membership, Role
+from kaohe.accounts.models import Role
 from kaohe.assessment.models import Campaign
 
 # (username, role, unit as the demo names it) — the same people `kaohe demo` creates
@@ -19,16 +19,8 @@ PEOPLE = (
 
 
 @pytest.fixture
-def people(db, django_user_model) -> dict:
-    from kaohe.registry.names import UnitNames
-
-    names = UnitNames()
-    found = {}
-    for username, role, unit in PEOPLE:
-        user = django_user_model.objects.create_user(username, first_name=f"{username}（测试）")
-        Membership.objects.create(user=user, role=role, unit=names.resolve(unit))
-        found[username] = user
-    return found
+def people(make_people) -> dict:
+    return make_people({username: (role, unit) for username, role, unit in PEOPLE})
 
 
 @pytest.fixture
