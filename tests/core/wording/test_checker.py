@@ -313,7 +313,6 @@ def test_finding_kind_for_the_crawler(checker):
 
 
 def test_daachorse_engine_gives_the_same_findings(checker):
-    pytest.importorskip("daachorse")
     other = Checker.from_packs(roster=ROSTER, engine="daachorse")
     text = CLEAN + "县国土资源局要贯彻落实布署，县长张三，精政办发[2020]6号。縣國土資源局。"
     on = date(2023, 5, 1)
