@@ -39,8 +39,11 @@ class CardExplanation:
 def explain_unit(campaign: Campaign, unit) -> list[CardExplanation]:
     outcomes = compute(campaign)
     entries = defaultdict(list)
-    ledger = LedgerEntry.objects.filter(campaign=campaign, unit=unit).select_related(
-        "author", "reversed_by"
+    # Findings of online verification behind an entry, so its archived page can be linked.
+    ledger = (
+        LedgerEntry.objects.filter(campaign=campaign, unit=unit)
+        .select_related("author", "reversed_by")
+        .prefetch_related("inspection_findings")
     )
     for entry in ledger.order_by("id"):
         entries[entry.indicator_id].append(entry)

@@ -16,6 +16,7 @@ from .indicators import plan_indicators
 from .plan import Plan
 from .reader import read_table
 from .registry import plan_categories, plan_units
+from .roster import plan_roster
 from .scores import plan_scores
 
 # Each kind's columns. A file is taken as the kind whose columns it has the most of, so a file
@@ -23,6 +24,7 @@ from .scores import plan_scores
 KINDS = {
     "categories": ("类别", "代码", "主送写法", "排序"),
     "units": ("单位", "类别"),
+    "roster": ("姓名", "职务", "任职日期", "离任日期"),
     "enrollments": ("考核表", "参评单位"),
     "indicators": ("考核表", "指标编码", "上级编码", "指标名称", "分值", "规则"),
     "adjustments": ("考核表", "单位", "调整后等次", "原因"),
@@ -39,6 +41,8 @@ def plan_file(campaign_code: str, filename: str, data: bytes, author_name: str =
         return plan_categories(table)
     if kind == "units":
         return plan_units(table)
+    if kind == "roster":
+        return plan_roster(table)
     campaign = Campaign.objects.filter(code=campaign_code).first()
     if campaign is None:
         raise ImportFailure(

@@ -299,7 +299,15 @@ def checker_for_next_run() -> runner.RecordingChecker:
     entries = AllowlistEntry.objects.filter(active=True)
     phrases = [e.phrase for e in entries if e.phrase]
     marks = [e.mark for e in entries if e.mark]
-    return runner.build_checker(allowlist=phrases, ignore=marks)
+    return runner.build_checker(allowlist=phrases, ignore=marks, roster=leader_roster())
+
+
+def leader_roster() -> list:
+    """The leaders' tenures the office keeps in the registry, for “县长张三” checks."""
+    from kaohe.core.wording.roster import Tenure
+    from kaohe.registry.models import LeaderTenure
+
+    return [Tenure(t.name, t.title, t.start, t.end) for t in LeaderTenure.objects.all()]
 
 
 def previous_run(inspection: Inspection) -> Inspection | None:

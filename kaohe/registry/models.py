@@ -176,3 +176,27 @@ class Handover(models.Model):
     def __str__(self) -> str:
         before = self.from_contact.name if self.from_contact else "（空缺）"
         return f"{self.unit} {self.get_duty_display()} {before} → {self.to_contact.name}"
+
+
+class LeaderTenure(models.Model):
+    """A county leader's post and tenure, for checking “县长张三” on pages against the dates
+    (领导姓名职务错误 is a serious wording error in website inspections)."""
+
+    name = models.CharField("姓名", max_length=50)
+    title = models.CharField("职务", max_length=50, help_text="如：县长、常务副县长、县委书记")
+    start = models.DateField("任职日期")
+    end = models.DateField("离任日期", null=True, blank=True)
+
+    class Meta:
+        ordering = ["title", "-start"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "title", "start"], name="leader_tenure_unique"),
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
+                name="leader_tenure_dates",
+            ),
+        ]
+        verbose_name = verbose_name_plural = "领导任职"
+
+    def __str__(self) -> str:
+        return f"{self.title}{self.name}"

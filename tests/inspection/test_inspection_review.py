@@ -80,9 +80,11 @@ def test_accept_writes_the_ledger_and_the_score_drops(inspected, login):
     # the unit sees it on its scorecard, and may open the archived page behind it
     portal = login("unit-zjj").get(reverse("portal:unit", args=[campaign.code, zjj.id]))
     assert portal.status_code == 200 and "部暑" in portal.content.decode()
-    evidence = login("unit-zjj").get(
-        reverse("inspection:evidence", args=[campaign.code, wording.id])
-    )
+    archive = reverse("inspection:evidence", args=[campaign.code, wording.id])
+    assert (
+        f'href="{archive}">核验时的页面存档' in portal.content.decode()
+    )  # linked from the deduction
+    evidence = login("unit-zjj").get(archive)
     assert evidence.status_code == 200
     # decided once only
     again = login("scorer-dsj").post(url, {"amount": "1"})

@@ -28,10 +28,10 @@ PINNED = {
     ("overview", "office", "scoring"): 10,
     ("workspace", "scorer-dsj", "scoring"): 32,
     ("workspace", "office", "review"): 32,
-    ("unit", "unit-zjj", "scoring"): 33,
-    ("unit", "unit-zjj", "appeal"): 34,
-    ("unit", "unit-zjj", "published"): 35,
-    ("unit", "office", "published"): 35,
+    ("unit", "unit-zjj", "scoring"): 34,
+    ("unit", "unit-zjj", "appeal"): 35,
+    ("unit", "unit-zjj", "published"): 36,
+    ("unit", "office", "published"): 36,
 }
 PAGES = {
     "results": "/campaigns/{code}/results/",
