@@ -23,7 +23,6 @@ are rare, so their cost does not grow with the page.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -32,7 +31,7 @@ from operator import itemgetter
 from . import privacy, regexinfo
 from . import roster as roster_mod
 from .allow import Allowlist, Mark, fingerprint, marked, parse_marks
-from .engine import Automaton, Match
+from .engine import DEFAULT_BACKEND, Automaton, Match
 from .gates import choose_gates
 from .model import Category, Finding, Rule, RulePack, Severity
 from .normalize import NormalizedText, Normalizer, fold
@@ -78,10 +77,6 @@ class _Regex:
     rule: Rule
     regex: re.Pattern[str]
     required: str  # a literal every match contains; the regex is skipped without it
-    # One-character searches (memchr) are ten times faster than a substring search, so the
-    # two rarest characters of ``required`` are looked for first.
-    rare1: str = ""
-    rare2: str = ""
     # Automaton indices of literals one of which every match starts with or contains; when
     # set, the regex only runs on pages where the automaton saw one of them.
     gates: frozenset[int] = frozenset()
@@ -101,7 +96,7 @@ class Checker:
         allowlist: Iterable[str] = (),
         ignore: Iterable[Mark | str] = (),
         fixed: Iterable[Mark | str] = (),
-        engine: str = "ahocorasick_rs",
+        engine: str = DEFAULT_BACKEND,
     ) -> None:
         self.packs = tuple(packs)
         check_unique_ids(self.packs)
@@ -168,7 +163,8 @@ class Checker:
 
     def _plan_automaton(self, pattern_chars: set[str], engine: str) -> None:
         """One automaton: rule patterns, then regex gates (:mod:`.gates`), then fold
-        triggers, then privacy flags (runs of full-width digits).
+        triggers, then privacy flags (runs of three full-width digits, then single ones,
+        then the separators the privacy gate cannot see; see :func:`.privacy.worth_detecting`).
 
         The extra patterns must not change any rule match: matching is leftmost-longest and
         non-overlapping, so none of them may overlap a rule pattern or hide another."""
@@ -181,12 +177,8 @@ class Checker:
         for pattern in self.patterns:
             for ch in set(pattern):
                 by_char.setdefault(ch, []).append(pattern)
-        common = Counter(ch for pattern in self.patterns for ch in pattern)
         gates: list[str] = []
         for item in self._regexes:
-            if item.required:
-                rarest = sorted(set(item.required), key=lambda ch: (common[ch], ch))
-                item.rare1, item.rare2 = rarest[0], rarest[1 if len(rarest) > 1 else 0]
             chosen, item.anchored = choose_gates(
                 item.rule.pattern, trigger_set, gates, by_char, set(privacy.FLAG_CHARS)
             )
@@ -194,9 +186,43 @@ class Checker:
                 if gate not in gates:
                     gates.append(gate)
             item.gates = frozenset(first + gates.index(gate) for gate in chosen)
+        # Gate → the regexes it opens (by position); the others are prechecked by literal.
+        gate_items: dict[int, list[int]] = {}
+        for number, item in enumerate(self._regexes):
+            for gate_index in sorted(item.gates):
+                gate_items.setdefault(gate_index, []).append(number)
+        self._gate_items = {gate: tuple(items) for gate, items in gate_items.items()}
+        self._ungated = tuple(item for item in self._regexes if not item.gates)
+        # ``re`` finds a literal about twice as fast as ``in`` on these pages (one pass of a
+        # tight first-character loop instead of the general substring search).
+        self._required_search = {
+            item.required: re.compile(re.escape(item.required)).search
+            for item in self._ungated
+            if item.required
+        }
         self._first_trigger = first + len(gates)
         self._first_flag = self._first_trigger + len(triggers)
         self._has_flags = bool(flags)
+        # Single full-width digits and wide separators followed by a digit, when no pattern,
+        # gate or trigger holds such a separator (they then can never hide a match nor be
+        # hidden; see privacy.worth_detecting).
+        # A separator flag covers the digit after it: no pattern or gate may start with one.
+        used = trigger_set | pattern_chars | {ch for gate in gates for ch in gate}
+        starts = {p[0] for p in (*self.patterns, *gates)}
+        extra: tuple[str, ...] = ()
+        self._privacy_hints = (
+            bool(flags)
+            and not used.intersection(privacy.WIDE_SEPARATORS)
+            and not starts.intersection("0123456789" + privacy.FLAG_CHARS)
+        )
+        if self._privacy_hints:
+            extra = (*privacy.FLAG_CHARS, *privacy.SEPARATOR_FLAGS)
+        self._first_lone = self._first_flag + len(flags)
+        self._first_separator = self._first_lone + len(privacy.FLAG_CHARS)
+        # Gates with full-width digits hide them from the flags: count them as lone digits.
+        self._wide_gates = frozenset(
+            first + i for i, gate in enumerate(gates) if set(gate) & set(privacy.FLAG_CHARS)
+        )
         # A trigger folds into a character that a pattern (or a gate) may contain: the page
         # must be scanned again once folded, or that match would be missed.
         table = self.normalizer.table
@@ -207,7 +233,9 @@ class Checker:
             for i, ch in enumerate(triggers)
             if not table[ord(ch)] or table[ord(ch)] in matched
         )
-        self.automaton = Automaton((*self.patterns, *gates, *triggers, *flags), backend=engine)
+        self.automaton = Automaton(
+            (*self.patterns, *gates, *triggers, *flags, *extra), backend=engine
+        )
 
     @classmethod
     def from_packs(
@@ -218,7 +246,7 @@ class Checker:
         allowlist: Iterable[str] = (),
         ignore: Iterable[Mark | str] = (),
         fixed: Iterable[Mark | str] = (),
-        engine: str = "ahocorasick_rs",
+        engine: str = DEFAULT_BACKEND,
     ) -> Checker:
         """Compile ``packs`` (default: :func:`load_default_packs`) with a roster of
         ``(name, title, start, end)`` tenures, allowlist phrases (``re:`` for a regex),
@@ -289,7 +317,7 @@ class Checker:
             )
 
         slots = self._slots
-        for index, start, end in matches:
+        for start, end, index in matches:
             slot = slots[index]
             for literal in slot.plain:
                 if literal.exceptions and literal.excepted(folded, start):
@@ -320,36 +348,43 @@ class Checker:
                         hit.suggestion,
                         hit.note,
                     )
-        for item in self._regexes:
-            if item.gates:
-                starts = [s for gate, at in seen.items() if gate in item.gates for s in at]
-                if not starts:
-                    continue
+        regexes = self._regexes
+        if seen:  # gated regexes: only those whose gates were seen, only where they were
+            starts_of: dict[int, list[int]] = {}
+            gate_items = self._gate_items
+            for gate, at in seen.items():
+                for number in gate_items.get(gate, ()):
+                    starts_of[number] = starts_of[number] + at if number in starts_of else at
+            for number, starts in starts_of.items():
+                item = regexes[number]
+                regex = item.regex
                 if item.anchored:  # a match starts where one of its prefixes was seen
-                    found_at = (item.regex.match(folded, start) for start in sorted(starts))
-                    candidates = [match for match in found_at if match is not None]
+                    if len(starts) > 1:
+                        starts = sorted(starts)
+                    candidates = [m for s in starts if (m := regex.match(folded, s)) is not None]
                 else:
-                    candidates = list(item.regex.finditer(folded))
-            elif item.required and (
-                item.rare1 not in folded or item.rare2 not in folded or item.required not in folded
-            ):
+                    candidates = list(regex.finditer(folded))
+                if candidates:
+                    self._emit_regex(item.rule, candidates, emit)
+        required_search = self._required_search
+        for item in self._ungated:
+            if item.required and required_search[item.required](folded) is None:
                 continue
-            else:
-                candidates = list(item.regex.finditer(folded))
-            rule = item.rule
-            for match in candidates:
-                emit(
-                    rule.id,
-                    rule.pack,
-                    rule.category,
-                    rule.severity,
-                    match.start(),
-                    match.end(),
-                    fold(match.expand(rule.suggestion)),
-                    rule.note,
-                )
-        full_width = (self._first_flag in seen) if self._has_flags else None
-        for hit in privacy.detect(folded, on, full_width=full_width):
+            candidates = list(item.regex.finditer(folded))
+            if candidates:
+                self._emit_regex(item.rule, candidates, emit)
+        if self._privacy_hints:
+            gated = privacy.worth_detecting(
+                folded,
+                self._first_flag in seen,
+                self._first_lone in seen or not self._wide_gates.isdisjoint(seen),
+                seen.get(self._first_separator, ()),
+            )
+            hits = privacy.detect(folded, on, gated=True) if gated else ()
+        else:
+            full_width = (self._first_flag in seen) if self._has_flags else None
+            hits = privacy.detect(folded, on, full_width=full_width)
+        for hit in hits:
             emit(
                 hit.rule,
                 privacy.PACK,
@@ -363,38 +398,65 @@ class Checker:
         found.sort(key=lambda f: (f.offset, -f.length, f.rule))
         return found
 
+    @staticmethod
+    def _emit_regex(rule: Rule, candidates: list[re.Match[str]], emit: Emit) -> None:
+        for match in candidates:
+            emit(
+                rule.id,
+                rule.pack,
+                rule.category,
+                rule.severity,
+                match.start(),
+                match.end(),
+                fold(match.expand(rule.suggestion)),
+                rule.note,
+            )
+
     def _fold_and_match(
         self, text: str
     ) -> tuple[NormalizedText, list[Match], dict[int, list[int]]]:
         """One automaton pass; fold where triggers matched; scan again only if needed.
 
         Returns the folded text, the rule / roster matches, and what else was seen: where
-        each gate matched, and ``_first_flag`` if a flag did."""
+        each gate matched, and where the privacy flags did (under ``_first_flag`` for runs
+        of full-width digits, ``_first_lone`` for single ones, ``_first_separator``)."""
         matches = self.automaton.find(text)
         first = len(self.patterns)
-        top = max(map(itemgetter(0), matches), default=-1)
-        if top < first:
+        if max(map(itemgetter(2), matches), default=-1) < first:
             return NormalizedText(text, text), matches, {}
-        last, flag = self._first_trigger, self._first_flag
-        seen: dict[int, list[int]] = {flag: []} if top >= flag else {}
         norm: NormalizedText | None = None
-        if top >= last:
-            if len(matches) > max(64, len(text) >> 4):  # mostly triggers: traditional script
-                norm = self.normalizer.normalize_all(text)
-            else:
-                positions = [start for index, start, _ in matches if last <= index < flag]
-                if positions:
-                    norm = self.normalizer.normalize_at(text, positions)
-            if norm is not None and not self._rescan.isdisjoint(map(itemgetter(0), matches)):
+        if len(matches) > max(64, len(text) >> 4):  # mostly triggers: traditional script
+            norm = self.normalizer.normalize_all(text)
+            if not self._rescan.isdisjoint(map(itemgetter(2), matches)):
                 matches = self.automaton.find(norm.text)
-        rules = []
+            rules, seen, _ = self._sort(matches)
+            return norm, rules, seen
+        rules, seen, positions = self._sort(matches)
+        if positions:
+            norm = self.normalizer.normalize_at(text, positions)
+            if not self._rescan.isdisjoint(map(itemgetter(2), matches)):
+                rules, seen, _ = self._sort(self.automaton.find(norm.text))
+        return norm or NormalizedText(text, text), rules, seen
+
+    def _sort(self, matches: list[Match]) -> tuple[list[Match], dict[int, list[int]], list[int]]:
+        """Rule / roster matches; where gates and privacy flags matched; trigger positions."""
+        first, last, flag = len(self.patterns), self._first_trigger, self._first_flag
+        lone, separator = self._first_lone, self._first_separator
+        rules: list[Match] = []
+        seen: dict[int, list[int]] = {}
+        positions: list[int] = []
         for match in matches:
-            index = match[0]
+            index = match[2]
             if index < first:
                 rules.append(match)
             elif index < last:
-                seen.setdefault(index, []).append(match[1])
-        return norm or NormalizedText(text, text), rules, seen
+                seen.setdefault(index, []).append(match[0])
+            elif index < flag:
+                positions.append(match[0])
+            else:
+                key = flag if index < lone else lone if index < separator else separator
+                seen.setdefault(key, []).append(match[0])
+        return rules, seen, positions
 
     def _dated(
         self,

@@ -6,23 +6,26 @@ whatever the number of rules. Matching is leftmost-longest and non-overlapping: 
 position the longest pattern wins (``国家环境保护总局`` over ``环境保护总局``), which is
 also what makes a longer correct phrase shadow a wrong one inside it.
 
-Backends: ``ahocorasick-rs`` (default; Rust ``aho-corasick`` crate) and, optionally,
-``daachorse`` (a character-wise double-array automaton, faster on large CJK dictionaries
-here). Both report code-point offsets for ``str`` input.
+Backends: ``daachorse`` (default; a character-wise double-array automaton, about twice as
+fast as the other on large CJK dictionaries here) and ``ahocorasick-rs`` (Rust
+``aho-corasick`` crate). Both report code-point offsets for ``str`` input and give the same
+matches. Matches are ``(start, end, pattern index)`` tuples, the order daachorse returns
+them in, so the default backend's list is used as it comes (no per-match Python work).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-Match = tuple[int, int, int]  # (pattern index, start, end), code points
-BACKENDS = ("ahocorasick_rs", "daachorse")
+Match = tuple[int, int, int]  # (start, end, pattern index), code points
+BACKENDS = ("daachorse", "ahocorasick_rs")
+DEFAULT_BACKEND = "daachorse"
 
 
 class Automaton:
     """Leftmost-longest matcher over a fixed list of non-empty patterns."""
 
-    def __init__(self, patterns: Sequence[str], backend: str = "ahocorasick_rs") -> None:
+    def __init__(self, patterns: Sequence[str], backend: str = DEFAULT_BACKEND) -> None:
         if backend not in BACKENDS:
             raise ValueError(f"未知的匹配引擎 {backend!r}，可选：{BACKENDS}")
         if any(not p for p in patterns):
@@ -32,23 +35,23 @@ class Automaton:
         self.find: Callable[[str], list[Match]]
         if not self.patterns:
             self.find = _nothing
-        elif backend == "ahocorasick_rs":
-            import ahocorasick_rs
-
-            automaton = ahocorasick_rs.AhoCorasick(
-                list(self.patterns), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
-            )
-            self.find = automaton.find_matches_as_indexes
-        else:
+        elif backend == "daachorse":
             import daachorse
 
             automaton = daachorse.CharwiseDoubleArrayAhoCorasick(
                 list(self.patterns), match_kind=daachorse.MATCH_KIND_LEFTMOST_LONGEST
             )
-            find = automaton.find
+            self.find = automaton.find
+        else:
+            import ahocorasick_rs
+
+            automaton = ahocorasick_rs.AhoCorasick(
+                list(self.patterns), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+            )
+            find = automaton.find_matches_as_indexes
 
             def reorder(text: str) -> list[Match]:
-                return [(index, start, end) for start, end, index in find(text)]
+                return [(start, end, index) for index, start, end in find(text)]
 
             self.find = reorder
 
