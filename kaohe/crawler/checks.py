@@ -24,7 +24,7 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from .columns import ColumnConfig, ColumnState, ColumnStatus, freshness, newest_item_date
 from .crawl import CrawlResult
-from .records import FetchRecord, Verdict
+from .records import Attempts, FetchRecord, Verdict
 from .urls import host, normalize
 
 log = logging.getLogger(__name__)
@@ -184,17 +184,35 @@ def check_links(crawl: CrawlResult) -> list[DeadLink | UnverifiedLink]:
     is reported in ``crawl.skipped``, not as a defect of the unit.
     """
     findings: list[DeadLink | UnverifiedLink] = []
+    # Pages share most of their links: judge each target once.
+    judged: dict[str, tuple[type[DeadLink] | type[UnverifiedLink], int | str | None] | None] = {}
     for page in crawl.pages.values():
         for target in page.links:
-            attempts = crawl.fetches.get(target)
-            if attempts is None:
-                continue
-            verdict = attempts.verdict
-            if verdict is Verdict.DEAD:
-                findings.append(DeadLink(page.url, target, attempts.last.status_or_error))
-            elif verdict is Verdict.UNVERIFIED:
-                findings.append(UnverifiedLink(page.url, target, attempts.last.status_or_error))
+            found = judged.get(target, _UNJUDGED)
+            if found is _UNJUDGED:
+                found = judged[target] = _judge(crawl.fetches.get(target))
+            if found is not None:
+                kind, status = found  # type: ignore[misc]
+                findings.append(kind(page.url, target, status))
     return findings
+
+
+_UNJUDGED = object()
+
+
+def _judge(
+    attempts: Attempts | None,
+) -> tuple[type[DeadLink] | type[UnverifiedLink], int | str | None] | None:
+    """What a link to the target of ``attempts`` is reported as, with its status; None for
+    a target that is fine or was never fetched."""
+    if attempts is None:
+        return None
+    verdict = attempts.verdict
+    if verdict is Verdict.DEAD:
+        return DeadLink, attempts.last.status_or_error
+    if verdict is Verdict.UNVERIFIED:
+        return UnverifiedLink, attempts.last.status_or_error
+    return None
 
 
 # --- columns ----------------------------------------------------------------------------

@@ -31,6 +31,11 @@ from .warc import WarcArchive
 
 log = logging.getLogger(__name__)
 
+#: Bodies up to this size are parsed on the event loop itself, larger ones on a thread.
+#: A page of this size parses in a few milliseconds; the worst markup found (thousands of
+#: nested blocks, which lexbor handles in quadratic time) holds the loop for ~0.3 s.
+INLINE_PARSE_BYTES = 64 * 1024
+
 
 @dataclass(frozen=True, slots=True)
 class Page:
@@ -51,10 +56,12 @@ class CrawlResult:
     scope: set[str]  # hosts crawled as "the site"; the rest is only link-checked
     started_at: datetime
     finished_at: datetime | None = None
-    pages: dict[str, Page] = field(default_factory=dict)
-    fetches: dict[str, Attempts] = field(default_factory=dict)  # every URL fetched
-    robots: list[FetchRecord] = field(default_factory=list)  # robots.txt fetches
-    skipped: dict[str, str] = field(default_factory=dict)  # URL -> why it was not fetched
+    # The bulky fields stay out of repr(): a whole site's text, links and records would make
+    # it tens of millions of characters (and asyncio formats the repr of a task's result).
+    pages: dict[str, Page] = field(default_factory=dict, repr=False)
+    fetches: dict[str, Attempts] = field(default_factory=dict, repr=False)  # every URL fetched
+    robots: list[FetchRecord] = field(default_factory=list, repr=False)  # robots.txt fetches
+    skipped: dict[str, str] = field(default_factory=dict, repr=False)  # URL -> why not fetched
     stopped: str | None = None  # "time_budget" or "max_fetches" when cut short
     requests: int = 0
     warc_file: str | None = None
@@ -76,7 +83,7 @@ class CrawlResult:
             if url in self.page_urls and attempts.last.status is not None
         )
 
-    page_urls: set[str] = field(default_factory=set)  # URLs requested as pages
+    page_urls: set[str] = field(default_factory=set, repr=False)  # URLs requested as pages
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +94,14 @@ class _Job:
 
 
 class Crawler:
-    """One crawl. Create, ``await crawl(...)``, read the result; not reusable."""
+    """One crawl. Create, ``await crawl(...)``, read the result; not reusable.
+
+    List items (:attr:`Page.items`: each link with the text of its list entry, which the
+    column checks read dates from) are extracted on the start and seed (column) pages only:
+    on every page they were most of the parsing work and of the memory kept. Pass
+    ``items_everywhere=True`` to have them on every page, e.g. to check the stored crawl
+    later against columns that were not seeds.
+    """
 
     def __init__(
         self,
@@ -97,8 +111,11 @@ class Crawler:
         previous: Mapping[str, FetchRecord] | Iterable[FetchRecord] = (),
         resolver: aiohttp.abc.AbstractResolver | None = None,
         as_of: date | None = None,
+        items_everywhere: bool = False,
     ) -> None:
         self.config = config or CrawlConfig()
+        self.items_everywhere = items_everywhere
+        self._item_pages: set[str] = set()  # the start and seed URLs
         self.archive = archive
         if isinstance(previous, Mapping):
             self.previous = dict(previous)
@@ -119,8 +136,11 @@ class Crawler:
         self._pages_planned = 0
         self._fetches_planned = 0
         self.result: CrawlResult | None = None
-        # Parsing is CPU-bound: off the event loop (so it cannot starve other requests into
-        # timeouts), and on one thread (so at most one DOM is in memory at a time).
+        # Parsing is CPU-bound. Ordinary pages are parsed inline, on the event loop: the
+        # Python around lexbor holds the GIL, so a thread gives them no parallelism, only a
+        # cross-thread hand-off per page. Large ones (INLINE_PARSE_BYTES) go to one thread,
+        # so that a slow parse (lexbor releases the GIL while parsing) cannot starve other
+        # requests into timeouts. At most one large and one small DOM exist at a time.
         self._parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kaohe-parse")
 
     def _session(self) -> aiohttp.ClientSession:
@@ -158,6 +178,7 @@ class Crawler:
         limiter = HostLimiter(self.config.concurrency, self.config.rate, self.config.max_backoff)
         async with self._session() as session:
             fetcher = Fetcher(session, self.config, limiter, self.archive)
+            self._item_pages = {start, *seed_urls}
             for url in [start, *seed_urls]:
                 self._schedule(url, 0, seed=True)
             workers = [
@@ -231,24 +252,33 @@ class Crawler:
         answered = record.not_modified or (record.status is not None and 200 <= record.status < 300)
         if not (job.page and answered and fetched.body is not None):
             return
+        final_host = host(record.final_url)
         if job.url == result.start_url:
-            result.scope.add(host(record.final_url))  # county.gov.cn -> www.county.gov.cn
-        if not is_html(record.content_type) or host(record.final_url) not in result.scope:
+            result.scope.add(final_host)  # county.gov.cn -> www.county.gov.cn
+        if not is_html(record.content_type) or final_host not in result.scope:
             return
         if record.error_kind is ErrorKind.DECOMPRESSION_BOMB:
             return  # a hostile body: nothing in it is worth parsing
-        loop = asyncio.get_running_loop()
-        encoding, parsed = await loop.run_in_executor(
-            self._parser, self._parse, record.final_url, fetched.body, record.content_type
-        )
+        items = self.items_everywhere or job.url in self._item_pages
+        args = (record.final_url, fetched.body, record.content_type, items)
+        if len(fetched.body) <= INLINE_PARSE_BYTES:
+            encoding, parsed = self._parse(*args)
+        else:
+            loop = asyncio.get_running_loop()
+            encoding, parsed = await loop.run_in_executor(self._parser, self._parse, *args)
         record = replace(record, encoding=encoding)
         attempts.records[-1] = record
         result.pages[job.url] = Page(
             job.url, job.depth, record, parsed.title, parsed.text, parsed.links, parsed.items
         )
+        seen = self._seen
         for link in parsed.links:
-            self._schedule(link, job.depth + 1)
+            if link not in seen:  # most links were met on earlier pages already
+                self._schedule(link, job.depth + 1)
 
-    def _parse(self, url: str, body: bytes, content_type: str | None) -> tuple[str, ParsedPage]:
+    def _parse(
+        self, url: str, body: bytes, content_type: str | None, items: bool = True
+    ) -> tuple[str, ParsedPage]:
         decoded = decode_html(body, content_type)
-        return decoded.encoding, parse_html(url, decoded.text, self.config.max_parse_chars)
+        parsed = parse_html(url, decoded.text, self.config.max_parse_chars, items=items)
+        return decoded.encoding, parsed

@@ -53,58 +53,87 @@ class ParsedPage:
     truncated: bool = False  # only a prefix of the document was parsed
 
 
+def _collapse(text: str) -> str:
+    """``_SPACES.sub(" ", text)``, without the (slow) regex pass where it cannot change
+    anything: no character of _SPACES but the space, and no two spaces in a row."""
+    t = text
+    if "  " in t or "\t" in t or "\r" in t or "\f" in t or "\v" in t or "\xa0" in t:
+        return _SPACES.sub(" ", t)
+    return t
+
+
 def _node_text(node: LexborNode) -> str:
-    return _SPACES.sub(" ", node.text(deep=True, separator=" ", strip=True)).strip()
+    return _collapse(node.text(deep=True, separator=" ", strip=True)).strip()
 
 
-def _item_text(anchor: LexborNode) -> str:
+def _item_text(anchor: LexborNode, anchor_text: str, containers: dict[int, str]) -> str:
+    """The text of the list entry holding ``anchor`` (whose own text is ``anchor_text``);
+    ``containers`` memoises container texts per page, for anchors sharing one (pagers)."""
     node = anchor.parent
-    while (
-        node is not None and node.tag not in _ITEM_CONTAINERS and node.tag not in ("body", "html")
-    ):
+    only_child = anchor.prev is None and anchor.next is None
+    if only_child and node is not None and node.tag in _ITEM_CONTAINERS:
+        return anchor_text  # <li><a>…</a></li>: the entry's text is the anchor's
+    while node is not None:
+        tag = node.tag
+        if tag in _ITEM_CONTAINERS:
+            key = node.mem_id
+            text = containers.get(key)
+            if text is None:
+                text = containers[key] = _node_text(node)
+            if len(text) <= _ITEM_MAX_CHARS:
+                return text
+            break
+        if tag == "body" or tag == "html":
+            break
         node = node.parent
-    if node is not None and node.tag in _ITEM_CONTAINERS:
-        text = _node_text(node)
-        if len(text) <= _ITEM_MAX_CHARS:
-            return text
     # <a>标题</a> (2020-11-09)<br> inside one big block: take the anchor and what follows it.
-    parts = [_node_text(anchor)]
+    parts = [anchor_text]
     sibling = anchor.next
     for _ in range(6):
         if sibling is None or sibling.tag in ("a", "br", "li", "p", "div", "tr"):
             break
         parts.append(sibling.text_content or "" if sibling.tag == "-text" else _node_text(sibling))
         sibling = sibling.next
-    return _SPACES.sub(" ", " ".join(parts)).strip()
+    return _collapse(" ".join(parts)).strip()
 
 
-def parse_html(url: str, html: str, max_chars: int = MAX_PARSE_CHARS) -> ParsedPage:
+def parse_html(
+    url: str, html: str, max_chars: int = MAX_PARSE_CHARS, *, items: bool = True
+) -> ParsedPage:
     """Parse at most ``max_chars`` characters of ``html`` (after dropping scripts, styles,
-    comments and inline data URIs from an oversized document)."""
+    comments and inline data URIs from an oversized document). ``items=False`` skips the
+    list items (the crawler wants them on column pages only: they are most of the work)."""
     truncated = False
     if len(html) > max_chars:
         html = _NOISE.sub("", html)
         if len(html) > max_chars:
             html, truncated = html[:max_chars], True
     tree = LexborHTMLParser(html)
-    base_node = tree.css_first("base[href]")
-    base = normalize(base_node.attributes.get("href") or "", url) if base_node else None
+    base = None
+    for node in tree.tags("base"):  # the first <base href>; a CSS "base[href]" is far slower
+        attributes = node.attributes
+        if "href" in attributes:
+            base = normalize(attributes["href"] or "", url)
+            break
     base = base or url
     title_node = tree.css_first("title")
     title = _node_text(title_node) if title_node else ""
 
     links: dict[str, None] = {}
-    items: list[ListItem] = []
+    entries: list[ListItem] = []
+    containers: dict[int, str] = {}
     for node in tree.css(_LINK_SELECTOR):
-        raw = node.attributes.get("href" if node.tag in ("a", "area") else "src")
+        tag = node.tag
+        raw = node.attributes.get("href" if tag == "a" or tag == "area" else "src")
         target = normalize(raw or "", base)
         if target is None:
             continue
         if target not in links and len(links) >= MAX_LINKS:
             break
-        links.setdefault(target, None)
-        if node.tag == "a":
-            items.append(ListItem(target, _node_text(node), _item_text(node)))
+        links[target] = None
+        if items and tag == "a":
+            title_text = _node_text(node)
+            entries.append(ListItem(target, title_text, _item_text(node, title_text, containers)))
 
     tree.strip_tags(_INVISIBLE)
     blocks = tree.css(_BLOCKS)
@@ -115,7 +144,9 @@ def parse_html(url: str, html: str, max_chars: int = MAX_PARSE_CHARS) -> ParsedP
             node.insert_after("\n")
     body = tree.body
     raw_text = body.text(deep=True, separator=separator, strip=False) if body else ""
-    lines = (_SPACES.sub(" ", line).strip() for line in raw_text.split("\n"))
-    text = "\n".join(line for line in lines if line)
-    del tree, blocks  # free the DOM before the caller parses the next page
-    return ParsedPage(title, text, tuple(links), tuple(items), truncated)
+    # _SPACES never matches a newline, so collapsing runs over the whole text at once is
+    # the same as line by line (and needless when no run can be there); blank lines go.
+    lines = _collapse(raw_text).split("\n")
+    text = "\n".join(filter(None, map(str.strip, lines)))
+    del tree, blocks, containers  # free the DOM before the caller parses the next page
+    return ParsedPage(title, text, tuple(links), tuple(entries), truncated)

@@ -108,8 +108,13 @@ def inspect(
 ) -> InspectionReport:
     """Synchronous :func:`inspect_async` (runs its own event loop; from async code, await
     ``inspect_async`` instead)."""
-    return asyncio.run(
-        inspect_async(
+    # The report is handed out through a box rather than as the main task's result: on exit
+    # asyncio.run() may format the task's repr, result included (signal.getsignal() does,
+    # in CPython 3.11), and a whole site's report is a very long repr.
+    box: list[InspectionReport] = []
+
+    async def main() -> None:
+        report = await inspect_async(
             start_url,
             columns,
             as_of,
@@ -119,4 +124,7 @@ def inspect(
             text_checkers,
             **kwargs,  # type: ignore[arg-type]
         )
-    )
+        box.append(report)
+
+    asyncio.run(main())
+    return box[0]

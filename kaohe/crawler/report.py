@@ -29,9 +29,9 @@ class InspectionReport:
     site: str
     as_of: date
     pages_fetched: int
-    findings: list[Finding]
+    findings: list[Finding] = field(repr=False)  # may be thousands: kept out of repr()
     columns: list[ColumnStatus] = field(default_factory=list)
-    crawl: CrawlResult | None = None
+    crawl: CrawlResult | None = field(default=None, repr=False)  # the whole site
     errors: list[str] = field(default_factory=list)  # text checkers that failed, etc.
 
     def finding_dicts(self) -> list[dict[str, Any]]:
