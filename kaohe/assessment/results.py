@@ -167,14 +167,18 @@ RESULT_COLUMNS = (
 
 
 def _insert_results(rows: list[tuple]) -> None:
-    """executemany rather than bulk_create: at province scale the ORM's per-object
-    preparation costs more than the whole scoring."""
-    sql = (
-        f"INSERT INTO {Result._meta.db_table} ({', '.join(RESULT_COLUMNS)})"
-        f" VALUES ({', '.join(['%s'] * len(RESULT_COLUMNS))})"
-    )
+    """COPY on PostgreSQL, executemany elsewhere: at province scale the ORM's per-object
+    preparation (bulk_create) costs more than the whole scoring, and on PostgreSQL so do
+    per-row round trips."""
+    table, columns = Result._meta.db_table, ", ".join(RESULT_COLUMNS)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        placeholders = ", ".join(["%s"] * len(RESULT_COLUMNS))
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
 
 
 class _Decisions:
