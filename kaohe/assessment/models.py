@@ -277,6 +277,11 @@ class LedgerEntry(models.Model):
         return f"{self.unit} {self.indicator.code} {self.amount}"
 
 
+def bare_evidence(url: str) -> str:
+    """The evidence address without its #fragment: the same page is the same evidence."""
+    return url.split("#", 1)[0]
+
+
 def evidence_in_use(
     campaign_id: int, unit_id: int, indicator_id: int, evidence: str
 ) -> "LedgerEntry | None":
@@ -284,12 +289,12 @@ def evidence_in_use(
     #fragment), if there is one."""
     if not evidence:
         return None
-    bare = evidence.split("#", 1)[0]
+    bare = bare_evidence(evidence)
     active = LedgerEntry.objects.filter(
         campaign_id=campaign_id, unit_id=unit_id, indicator_id=indicator_id, weight=1,
         reversed_by__isnull=True, evidence__startswith=bare,
     )  # fmt: skip
-    return next((e for e in active if e.evidence.split("#", 1)[0] == bare), None)
+    return next((e for e in active if bare_evidence(e.evidence) == bare), None)
 
 
 class GradeAdjustment(models.Model):

@@ -5,7 +5,6 @@ from collections import Counter, defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -144,7 +143,3 @@ def statistics(request, code):
         "campaign": campaign, "rows": rows, "percent": percent,
         "chart": charts.ratios([(f"{r.group} {r.code}", r.stats.full_mark_ratio) for r in rows if "." not in r.code]),
     })  # fmt: skip
-
-
-def not_allowed(request, *args, **kwargs):
-    return HttpResponseNotAllowed(["POST"])

@@ -14,6 +14,8 @@ import io
 from decimal import Decimal
 from pathlib import Path
 
+from kaohe.core.numbers import format_score
+
 DATA = Path(__file__).parent / "data"
 TENTH = Decimal("0.1")
 
@@ -175,7 +177,7 @@ def render() -> dict[str, str]:
                     card,
                     row["单位"],
                     leaf,
-                    _fmt(amount),
+                    format_score(amount),
                     reason,
                     SOURCES.get(leaf, "人工评分") if card == "zwgk" else "人工评分",
                     "是",
@@ -196,11 +198,6 @@ def render() -> dict[str, str]:
         "scores.csv": _csv(scores),
         "adjustments.csv": _csv(adjust),
     }
-
-
-def _fmt(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
 
 
 def _csv(rows: list[list[str]]) -> str:

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from docx.document import Document
 
+from kaohe.core.numbers import format_score
+
 from . import styles as st
 from .docx_writer import add_blank_lines, add_paragraph, add_signature, add_table
 from .model import format_chinese_date
@@ -41,10 +43,7 @@ COLUMNS = ("序号", "指标", "扣分", "扣分原因", "佐证材料", "录入
 WEIGHTS = (1.1, 2.2, 1.1, 2.9, 2.4, 1.5, 2.1)
 
 
-def format_points(value: Decimal) -> str:
-    """As the notice writes scores: no trailing zeros, no exponent (2.50 → "2.5")."""
-    text = format(value.normalize(), "f")
-    return "0" if text in ("-0", "") else text
+format_points = format_score  # kept as this module's name for it: points as the notice writes them
 
 
 @dataclass(frozen=True)
@@ -97,10 +96,10 @@ def _heading_text(index: int, card: ScorecardDeductions) -> str:
     numeral = CHINESE_NUMERALS[index] if index < len(CHINESE_NUMERALS) else str(index + 1)
     facts = []
     if card.full_marks is not None:
-        facts.append(f"满分{format_points(card.full_marks)}分")
+        facts.append(f"满分{format_score(card.full_marks)}分")
     if card.score is not None:
-        facts.append(f"得分{format_points(card.score)}分")
-    facts.append(f"扣{format_points(card.total_deducted)}分")
+        facts.append(f"得分{format_score(card.score)}分")
+    facts.append(f"扣{format_score(card.total_deducted)}分")
     return f"{numeral}、{card.name}（{'，'.join(facts)}）"
 
 
@@ -109,7 +108,7 @@ def _row(i: int, d: Deduction) -> tuple[str, ...]:
     return (
         str(i),
         d.indicator,
-        format_points(d.points),
+        format_score(d.points),
         d.reason,
         "\n".join(d.evidence),
         d.author,
@@ -135,7 +134,7 @@ def _write_unit(document: Document, report: UnitReport, *, new_page: bool) -> No
             add_paragraph(document, st.BODY, "无扣分。")
             continue
         rows = [_row(i, d) for i, d in enumerate(card.deductions, start=1)]
-        rows.append(("合计", "", format_points(card.total_deducted), "", "", "", ""))
+        rows.append(("合计", "", format_score(card.total_deducted), "", "", "", ""))
         align = ["center", "left", "center", "left", "left", "center", "center"]
         add_table(
             document,

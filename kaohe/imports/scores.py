@@ -9,7 +9,7 @@ skipped, so importing the same file twice changes nothing.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kaohe.assessment.models import Campaign, Enrollment, Indicator, LedgerEntry
+from kaohe.assessment.models import Campaign, Enrollment, Indicator, LedgerEntry, bare_evidence
 from kaohe.assessment.tree import build_rule, points_for
 from kaohe.core.numbers import format_score, parse_score
 from kaohe.core.rules import RuleKind
@@ -26,7 +26,7 @@ UNBOUNDED = {RuleKind.PROPORTIONAL, RuleKind.RANK_TABLE, RuleKind.VETO}
 
 
 @dataclass(frozen=True)
-class _Row:
+class ScoreRow:
     number: int
     unit_id: int
     indicator_id: int
@@ -52,8 +52,8 @@ def plan_scores(campaign: Campaign, table, author_name: str = "") -> Plan:
         errors.add(None, "", f"考核“{campaign.code}”已发布，结果已冻结，不能再录入评分。")
         errors.raise_if_any()
 
-    context = _Context(campaign)
-    rows: list[_Row] = []
+    context = RowChecker(campaign)
+    rows: list[ScoreRow] = []
     seen: dict[tuple, int] = {}
     for number, values in table.rows:
         row = context.check(number, values, value_column, errors)
@@ -64,14 +64,16 @@ def plan_scores(campaign: Campaign, table, author_name: str = "") -> Plan:
                 number, "", f"与第{seen[row.key()]}行重复（同一单位、指标、分值、原因和证据）。"
             )
         elif row.evidence and (
-            clash := seen.get(("evidence", row.unit_id, row.indicator_id, row.evidence))
+            clash := seen.get(
+                ("evidence", row.unit_id, row.indicator_id, bare_evidence(row.evidence))
+            )
         ):
             errors.add(number, "证据", f"与第{clash}行就同一证据重复扣分。")
         seen[row.key()] = number
         if row.evidence:
-            seen[("evidence", row.unit_id, row.indicator_id, row.evidence)] = number
+            seen[("evidence", row.unit_id, row.indicator_id, bare_evidence(row.evidence))] = number
         rows.append(row)
-    new_rows, skipped = _against_ledger(campaign, rows, errors)
+    new_rows, skipped = against_ledger(campaign, rows, errors)
     errors.raise_if_any()
 
     plan = Plan("评分记录")
@@ -94,7 +96,7 @@ def plan_scores(campaign: Campaign, table, author_name: str = "") -> Plan:
     return plan
 
 
-class _Context:
+class RowChecker:
     """Everything a row is checked against, loaded once per file."""
 
     def __init__(self, campaign: Campaign) -> None:
@@ -112,7 +114,9 @@ class _Context:
         self.indicators = {(i.scorecard_id, i.code): i for i in indicators}
         self.parents = {i.parent_id for i in self.indicators.values()}
 
-    def check(self, number: int, values: dict, value_column: str, errors: Collector) -> _Row | None:
+    def check(
+        self, number: int, values: dict, value_column: str, errors: Collector
+    ) -> ScoreRow | None:
         before = len(errors.errors)
         card = self.cards.get(values["考核表"])
         if card is None:
@@ -143,7 +147,7 @@ class _Context:
         amount = self._amount(indicator, unit, number_value, value_column, number, errors)
         if amount is None:
             return None
-        return _Row(
+        return ScoreRow(
             number,
             unit.id,
             indicator.id,
@@ -186,21 +190,24 @@ class _Context:
         return value
 
 
-def _against_ledger(
-    campaign: Campaign, rows: list[_Row], errors: Collector
-) -> tuple[list[_Row], int]:
+def against_ledger(
+    campaign: Campaign, rows: list[ScoreRow], errors: Collector
+) -> tuple[list[ScoreRow], int]:
     """Skip rows already in the ledger; refuse a second deduction for evidence already used."""
     units = {r.unit_id for r in rows}
     active = LedgerEntry.objects.filter(
         campaign=campaign, unit_id__in=units, weight=1, reversed_by__isnull=True
     ).values_list("unit_id", "indicator_id", "item", "amount", "reason", "evidence")
     existing = {tuple(values) for values in active}
-    evidence = {(u, i, e) for u, i, _item, _a, _r, e in existing if e}
+    evidence = {(u, i, bare_evidence(e)) for u, i, _item, _a, _r, e in existing if e}
     fresh, skipped = [], 0
     for row in rows:
         if row.key() in existing:
             skipped += 1
-        elif row.evidence and (row.unit_id, row.indicator_id, row.evidence) in evidence:
+        elif (
+            row.evidence
+            and (row.unit_id, row.indicator_id, bare_evidence(row.evidence)) in evidence
+        ):
             errors.add(row.number, "证据", "该证据已在本指标下记录过扣分，不得重复扣分。")
         else:
             fresh.append(row)

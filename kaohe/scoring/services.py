@@ -28,6 +28,7 @@ from kaohe.assessment.models import (
     LedgerEntry,
     RankingGroup,
     Scorecard,
+    bare_evidence,
     evidence_in_use,
 )
 from kaohe.assessment.results import compute, recompute
@@ -36,7 +37,7 @@ from kaohe.audit.trail import record, snapshot
 from kaohe.core.numbers import format_score
 from kaohe.core.rules import RuleKind
 from kaohe.imports.errors import Collector, RowError
-from kaohe.imports.scores import UNBOUNDED, _against_ledger, _Context, _Row
+from kaohe.imports.scores import UNBOUNDED, RowChecker, ScoreRow, against_ledger
 from kaohe.registry.models import Unit
 
 # What the audit trail keeps of an entry: everything that decides the score, and who/why.
@@ -256,11 +257,6 @@ def check_amount(indicator: Indicator, category_id: int | None, value: Decimal) 
         raise ValidationError(f"数值 {format_score(value)} 过大，请检查是否多输了位数。")
 
 
-def _bare(url: str) -> str:
-    """The evidence address without its #fragment: the same page is the same evidence."""
-    return url.split("#", 1)[0]
-
-
 def check_evidence_unused(campaign: Campaign, unit_id: int, indicator_id: int, url: str) -> None:
     """Refuse a second deduction for the same evidence while the first one stands."""
     if entry := evidence_in_use(campaign.id, unit_id, indicator_id, url):
@@ -418,7 +414,7 @@ class BulkPlan:
     lines: list[BulkLine] = field(default_factory=list)
     skipped: int = 0
     errors: list[RowError] = field(default_factory=list)
-    rows: list[_Row] = field(default_factory=list)
+    rows: list[ScoreRow] = field(default_factory=list)
     written: int = 0
 
 
@@ -488,8 +484,8 @@ def plan_bulk(campaign: Campaign, user, text: str, card: Scorecard | None) -> Bu
     by_code: dict[str, list[Indicator]] = defaultdict(list)
     for leaf in mine:
         by_code[leaf.code].append(leaf)
-    context = _Context(campaign)
-    checked: list[_Row] = []
+    context = RowChecker(campaign)
+    checked: list[ScoreRow] = []
     seen: dict[tuple, int] = {}
     for number, values in rows:
         leaf = _resolve_leaf(number, values, by_code, card, errors)
@@ -507,7 +503,7 @@ def plan_bulk(campaign: Campaign, user, text: str, card: Scorecard | None) -> Bu
                 number, "", f"与第{seen[row.key()]}行重复（同一单位、指标、分值、原因和证据）。"
             )
             continue
-        evidence_key = ("evidence", row.unit_id, row.indicator_id, _bare(row.evidence))
+        evidence_key = ("evidence", row.unit_id, row.indicator_id, bare_evidence(row.evidence))
         if row.evidence and evidence_key in seen:
             errors.add(number, "证据", f"与第{seen[evidence_key]}行就同一证据重复扣分。")
             continue
@@ -515,7 +511,7 @@ def plan_bulk(campaign: Campaign, user, text: str, card: Scorecard | None) -> Bu
         if row.evidence:
             seen[evidence_key] = number
         checked.append(row)
-    fresh, plan.skipped = _against_ledger(campaign, checked, errors)
+    fresh, plan.skipped = against_ledger(campaign, checked, errors)
     for row in fresh:
         try:
             check_evidence_unused(campaign, row.unit_id, row.indicator_id, row.evidence)

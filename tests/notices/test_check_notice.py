@@ -82,3 +82,12 @@ def test_a_campaign_without_window_basis_or_method_still_drafts(campaign):
     text = body_text(draft_body(notice_facts(campaign)))
     assert text.startswith("精河县人民政府办公室对7个乡镇场和32个县直有关部门2020年")
     assert "于11月" not in text and "采用" not in text
+
+
+def test_a_text_in_an_unknown_encoding_is_a_clear_error(campaign, tmp_path):
+    from django.core.management.base import CommandError
+
+    bad = tmp_path / "notice.txt"
+    bad.write_bytes("通报".encode("utf-16"))
+    with pytest.raises(CommandError, match="文件编码无法识别"):
+        call_command("check-notice", "jinghe-2020", str(bad))

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from kaohe.assessment.models import Campaign
 from kaohe.assessment.results import recompute
+from kaohe.imports.errors import ImportFailure
 from kaohe.imports.reader import decode_text
 from kaohe.notices.build import open_findings
 
@@ -33,7 +34,11 @@ class Command(BaseCommand):
             raise CommandError(f"找不到文件：{path}")
         if not campaign.is_frozen:
             recompute(campaign)
-        findings = open_findings(campaign, decode_text(path.read_bytes()))
+        try:
+            text = decode_text(path.read_bytes())
+        except ImportFailure as failure:
+            raise CommandError(str(failure)) from None
+        findings = open_findings(campaign, text)
         if options["json"]:
             rows = [{"sentence": f.sentence, "claim": f.claim, "fact": f.fact} for f in findings]
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
