@@ -66,10 +66,10 @@ def score_group(
     vetoes = _vetoes(tree, units, cells)
     result = {}
     for index, unit in enumerate(units):
-        hits = [node for node, triggered in vetoes if triggered[index]]
+        hits = [node for node, triggered in vetoes if triggered[index]] if vetoes else []
         result[unit] = UnitScore(
             unit=unit,
-            total=_apply_vetoes(totals[index], hits),
+            total=_apply_vetoes(totals[index], hits) if hits else totals[index],
             by_indicator=_Row(columns, index),
             vetoed_by=tuple(node.key for node in hits),
             veto_grade=next((n.rule.veto_grade for n in hits if n.rule.veto_grade), None),
