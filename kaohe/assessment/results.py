@@ -154,13 +154,19 @@ class _CellCache(dict):
         return cell
 
 
-def compute(campaign: Campaign, unit_ids: Iterable[int] | None = None) -> dict[int, GroupOutcome]:
-    """Scores, ranks and grades of every group of the campaign (by group id)."""
+def compute(
+    campaign: Campaign, unit_ids: Iterable[int] | None = None, *, batch: bool = False
+) -> dict[int, GroupOutcome]:
+    """Scores, ranks and grades of every group of the campaign (by group id).
+
+    ``batch`` (a full recompute) lets worker connections sum scorecards in parallel; a page
+    view does not open extra connections for that.
+    """
     decisions = _Decisions(campaign)
     outcomes: dict[int, GroupOutcome] = {}
     by_card: dict[int, dict[int, GroupOutcome]] = {}
     cards = list(campaign.scorecards.all())
-    prefetch = len(cards) > 1 and _second_connection_sees_the_same()
+    prefetch = batch and len(cards) > 1 and _second_connection_sees_the_same()
     for card, cells in _cells_by_card(campaign, cards, unit_ids, prefetch):
         indicators = load_indicators(card)
         enrollments = _enrollments(card)
@@ -223,7 +229,7 @@ def recompute(campaign: Campaign) -> int:
     """Rebuild the stored results from the ledger; returns the number of result rows."""
     if campaign.is_frozen:
         raise FrozenError(f"考核“{campaign.code}”已发布，结果已冻结。")
-    outcomes = compute(campaign)
+    outcomes = compute(campaign, batch=True)
     rows = [row for outcome in outcomes.values() for row in _result_rows(campaign, outcome)]
     with transaction.atomic():
         Result.objects.filter(campaign=campaign).delete()

@@ -85,7 +85,7 @@ def test_inside_a_transaction_one_query_sums_every_scorecard(campaign):
     assert connection.in_atomic_block and campaign.scorecards.count() == 2
     assert not results._second_connection_sees_the_same()
     with CaptureQueriesContext(connection) as queries:
-        results.compute(campaign)
+        results.compute(campaign, batch=True)
     assert sum("SUM(amount)" in q["sql"] for q in queries.captured_queries) == 1
 
 
@@ -105,7 +105,7 @@ def test_worker_threads_sum_what_one_query_sums(campaign):
     original = results._second_connection_sees_the_same
     try:
         results._second_connection_sees_the_same = lambda: True
-        assert _tables(results.compute(campaign)) == expected
+        assert _tables(results.compute(campaign, batch=True)) == expected
     finally:
         results._second_connection_sees_the_same = original
 
@@ -131,3 +131,12 @@ def test_worker_connections_are_closed_after_use(monkeypatch, campaign):
     card = campaign.scorecards.first()
     assert results._sum_apart(campaign, None, card) == results.ledger_cells(campaign, None, card)
     assert closed == [True]
+
+
+def test_a_page_view_sums_in_one_query_even_outside_a_transaction(monkeypatch, campaign):
+    """Worker connections are for the batch recompute, not for every page that scores."""
+    monkeypatch.setattr(results, "_second_connection_sees_the_same", lambda: True)
+    monkeypatch.setattr(results, "_sum_apart", None)  # would fail if called
+    with CaptureQueriesContext(connection) as queries:
+        results.compute(campaign)
+    assert sum("SUM(amount)" in q["sql"] for q in queries.captured_queries) == 1
