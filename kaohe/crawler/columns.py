@@ -95,6 +95,17 @@ class ColumnConfig:
     column: str
     url: str
     max_age_days: int
+    # lists the 政府信息公开工作年度报告: also held to the 1月31日 rule (annual.py)
+    annual_report: bool = False
+
+
+#: Column names that hold the annual reports, for column files that do not say (CLI, CSV).
+ANNUAL_REPORT_WORDS = ("年度报告", "年报")
+
+
+def is_annual_report_column(name: str) -> bool:
+    """Does a column's name say it lists the annual reports (the platform infers so too)?"""
+    return any(word in name for word in ANNUAL_REPORT_WORDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +177,9 @@ def parse_columns_csv(data: bytes | str) -> ColumnImport:
             continue
         seen[(unit, column)] = number
         assert normalized is not None
-        columns.append(ColumnConfig(unit, column, normalized, days))
+        columns.append(
+            ColumnConfig(unit, column, normalized, days, is_annual_report_column(column))
+        )
     return ColumnImport(columns, errors)
 
 
@@ -189,6 +202,7 @@ class ColumnStatus:
     last_update: date | None = None
     items: int = 0  # list entries with a date
     status: int | str | None = None  # HTTP status or error kind of the column page
+    reason: str = ""  # why, when a status code alone would not say (soft 404, annual report)
 
 
 def newest_item_date(items: Iterable[ListItem], as_of: date) -> tuple[date | None, int]:

@@ -21,11 +21,13 @@ from datetime import UTC, date, datetime
 import aiohttp
 
 from .config import CrawlConfig
+from .dates import page_date
 from .decode import decode_html
 from .extract import ListItem, ParsedPage, parse_html
 from .fetch import Fetcher, is_html
 from .politeness import HostLimiter
 from .records import Attempts, ErrorKind, FetchRecord, Verdict
+from .soft404 import soft_404, soft_404_html
 from .urls import TrapGuard, host, normalize
 from .warc import WarcArchive
 
@@ -48,6 +50,32 @@ class Page:
     text: str
     links: tuple[str, ...]
     items: tuple[ListItem, ...]
+    date: date | None = None  # publication date of an article page (never of a list page)
+    date_source: str = ""  # where it was read: "meta:pubdate", "text:发布时间", "url"
+    refresh: str | None = None  # a <meta http-equiv="refresh"> target
+
+
+def new_session(
+    config: CrawlConfig, resolver: aiohttp.abc.AbstractResolver | None = None
+) -> aiohttp.ClientSession:
+    """The HTTP session every fetch of a crawl (or a probe) goes through."""
+    c = config
+    connector = aiohttp.TCPConnector(
+        limit=max(2 * c.workers, 10),
+        ssl=None if c.verify_tls else False,
+        resolver=resolver,
+        ttl_dns_cache=300,
+    )
+    return aiohttp.ClientSession(
+        connector=connector,
+        timeout=aiohttp.ClientTimeout(
+            total=None, connect=c.connect_timeout, sock_connect=c.connect_timeout
+        ),
+        auto_decompress=False,  # BoundedBody inflates, with a cap
+        trust_env=c.trust_env,
+        cookie_jar=aiohttp.CookieJar(unsafe=True),  # WAF cookie bounces, IP hosts too
+        max_field_size=16 * 1024,
+    )
 
 
 @dataclass(slots=True)
@@ -122,7 +150,8 @@ class Crawler:
         else:
             self.previous = {r.url: r for r in previous}
         self.resolver = resolver
-        year = (as_of or date.today()).year
+        self.as_of = as_of or date.today()
+        year = self.as_of.year
         c = self.config
         self.guard = TrapGuard(
             max_url_length=c.max_url_length,
@@ -144,23 +173,7 @@ class Crawler:
         self._parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kaohe-parse")
 
     def _session(self) -> aiohttp.ClientSession:
-        c = self.config
-        connector = aiohttp.TCPConnector(
-            limit=max(2 * c.workers, 10),
-            ssl=None if c.verify_tls else False,
-            resolver=self.resolver,
-            ttl_dns_cache=300,
-        )
-        return aiohttp.ClientSession(
-            connector=connector,
-            timeout=aiohttp.ClientTimeout(
-                total=None, connect=c.connect_timeout, sock_connect=c.connect_timeout
-            ),
-            auto_decompress=False,  # BoundedBody inflates, with a cap
-            trust_env=c.trust_env,
-            cookie_jar=aiohttp.CookieJar(unsafe=True),  # WAF cookie bounces, IP hosts too
-            max_field_size=16 * 1024,
-        )
+        return new_session(self.config, self.resolver)
 
     async def crawl(self, start_url: str, seeds: Sequence[str] = ()) -> CrawlResult:
         """Crawl from ``start_url``; ``seeds`` (column URLs) are always fetched as pages."""
@@ -250,15 +263,22 @@ class Crawler:
 
         record = fetched.record
         answered = record.not_modified or (record.status is not None and 200 <= record.status < 300)
-        if not (job.page and answered and fetched.body is not None):
+        if not (answered and fetched.body is not None):
             return
         final_host = host(record.final_url)
-        if job.url == result.start_url:
+        if job.page and job.url == result.start_url:
             result.scope.add(final_host)  # county.gov.cn -> www.county.gov.cn
-        if not is_html(record.content_type) or final_host not in result.scope:
+        html = (
+            is_html(record.content_type) and record.error_kind is not ErrorKind.DECOMPRESSION_BOMB
+        )
+        if not html:
+            return  # a hostile body is not worth parsing either
+        if not (job.page and final_host in result.scope):
+            # Fetched only to learn whether a link is alive: a cheap look for a "not found" page.
+            reason = soft_404_html(fetched.body, record.content_type)
+            if reason:
+                attempts.records[-1] = replace(record, soft_404=reason)
             return
-        if record.error_kind is ErrorKind.DECOMPRESSION_BOMB:
-            return  # a hostile body: nothing in it is worth parsing
         items = self.items_everywhere or job.url in self._item_pages
         args = (record.final_url, fetched.body, record.content_type, items)
         if len(fetched.body) <= INLINE_PARSE_BYTES:
@@ -266,11 +286,28 @@ class Crawler:
         else:
             loop = asyncio.get_running_loop()
             encoding, parsed = await loop.run_in_executor(self._parser, self._parse, *args)
-        record = replace(record, encoding=encoding)
+        # List pages (start and column pages) show entries of many dates: no page date.
+        dated = None
+        if job.url not in self._item_pages:
+            body, content_type = fetched.body, record.content_type
+            dated = page_date(
+                record.final_url,
+                parsed.meta,
+                parsed.text,
+                self.as_of,
+                html=lambda: decode_html(body, content_type).text,
+            )
+        record = replace(
+            record,
+            encoding=encoding,
+            page_date=dated.value if dated else None,
+            soft_404=soft_404(parsed.title, parsed.text),
+        )
         attempts.records[-1] = record
         result.pages[job.url] = Page(
-            job.url, job.depth, record, parsed.title, parsed.text, parsed.links, parsed.items
-        )
+            job.url, job.depth, record, parsed.title, parsed.text, parsed.links, parsed.items,
+            dated.value if dated else None, dated.source if dated else "", parsed.refresh,
+        )  # fmt: skip
         seen = self._seen
         for link in parsed.links:
             if link not in seen:  # most links were met on earlier pages already

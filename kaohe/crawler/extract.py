@@ -33,6 +33,8 @@ _NOISE = re.compile(
     re.I | re.S,
 )
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+_REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\"\s;]+)", re.I)
+_META_KEYS = ("name", "property", "itemprop")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,9 @@ class ParsedPage:
     links: tuple[str, ...]  # normalised absolute URLs, unique, in document order
     items: tuple[ListItem, ...]
     truncated: bool = False  # only a prefix of the document was parsed
+    # ``<meta>`` tags that may state the publication date, as (name, content): see dates.py
+    meta: tuple[tuple[str, str], ...] = ()
+    refresh: str | None = None  # target of a ``<meta http-equiv="refresh">``, normalised
 
 
 def _collapse(text: str) -> str:
@@ -116,6 +121,7 @@ def parse_html(
             base = normalize(attributes["href"] or "", url)
             break
     base = base or url
+    meta, refresh = _head_meta(tree, base)
     title_node = tree.css_first("title")
     title = _node_text(title_node) if title_node else ""
 
@@ -149,4 +155,25 @@ def parse_html(
     lines = _collapse(raw_text).split("\n")
     text = "\n".join(filter(None, map(str.strip, lines)))
     del tree, blocks, containers  # free the DOM before the caller parses the next page
-    return ParsedPage(title, text, tuple(links), tuple(entries), truncated)
+    return ParsedPage(title, text, tuple(links), tuple(entries), truncated, meta, refresh)
+
+
+def _head_meta(tree: LexborHTMLParser, base: str) -> tuple[tuple[tuple[str, str], ...], str | None]:
+    """Date-bearing ``<meta>`` tags (every named one with a digit in its content: a few per
+    page) and the target of a refresh, read before ``<head>`` is stripped."""
+    found: list[tuple[str, str]] = []
+    refresh = None
+    for node in tree.tags("meta"):
+        attributes = node.attributes
+        content = attributes.get("content") or ""
+        if not content or len(found) >= 50:
+            continue
+        equiv = (attributes.get("http-equiv") or "").lower()
+        if equiv == "refresh" and refresh is None:
+            m = _REFRESH_URL.search(content)
+            refresh = normalize(m.group(1), base) if m else None
+            continue
+        key = next((attributes[k] for k in _META_KEYS if attributes.get(k)), None)
+        if key and any(c.isdigit() for c in content):
+            found.append((key.strip(), content.strip()[:100]))
+    return tuple(found), refresh

@@ -16,7 +16,7 @@ import enum
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 
@@ -78,6 +78,10 @@ class FetchRecord:
     not_modified: bool = False  # 304 to a conditional request; content is the previous run's
     warc_file: str | None = None  # where the response (the body shown to the user) is archived
     warc_offset: int | None = None
+    # Read from the parsed page: its publication date (article pages only, see dates.py) and,
+    # for a 2xx answer that is a "not found" page or a redirect home, why it looks so.
+    page_date: date | None = None
+    soft_404: str | None = None
 
     @property
     def verdict(self) -> Verdict:
@@ -95,6 +99,7 @@ class FetchRecord:
         data["fetched_at"] = self.fetched_at.isoformat()
         data["error_kind"] = str(self.error_kind) if self.error_kind else None
         data["redirects"] = list(self.redirects)
+        data["page_date"] = self.page_date.isoformat() if self.page_date else None
         return data
 
     @classmethod
@@ -105,6 +110,8 @@ class FetchRecord:
         kind = values.get("error_kind")
         values["error_kind"] = ErrorKind(kind) if kind else None
         values["redirects"] = tuple(values.get("redirects") or ())  # type: ignore[arg-type]
+        day = values.get("page_date")
+        values["page_date"] = date.fromisoformat(str(day)) if day else None
         return cls(**values)  # type: ignore[arg-type]
 
 

@@ -74,6 +74,16 @@ class ScheduleForm(forms.Form):
         required=False,
         help_text="留空为停止定期核验。定期核验计入本考核。",
     )
+    probe_minutes = forms.IntegerField(
+        label="可用性探测间隔（分钟）",
+        min_value=5,
+        max_value=1440,
+        required=False,
+        help_text=(
+            "每隔多少分钟访问一次首页（建议 60，即每天 24 次；检查指标要求每天不少于 15 次）。"
+            "留空为停止探测。"
+        ),
+    )
 
 
 class FindingRuleForm(forms.ModelForm):

@@ -56,6 +56,13 @@ class Site(models.Model):
     )
     next_run_at = models.DateTimeField("下次定期核验", null=True, blank=True)
     last_run_at = models.DateTimeField("最近核验", null=True, blank=True)
+    probe_minutes = models.PositiveSmallIntegerField(
+        "可用性探测间隔（分钟）",
+        null=True,
+        blank=True,
+        help_text="每隔多少分钟访问一次首页，统计近 7 天的访问失败率；留空则只记录核验时的访问。",
+    )
+    next_probe_at = models.DateTimeField("下次可用性探测", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -64,6 +71,33 @@ class Site(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AvailabilitySample(models.Model):
+    """One visit of a site's home page: a probe, or the first fetch of an inspection. A week
+    of them decides the availability rule (``kaohe.crawler.availability``)."""
+
+    class Source(models.TextChoices):
+        PROBE = "probe", "定时探测"
+        INSPECTION = "inspection", "核验"
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="availability_samples")
+    checked_at = models.DateTimeField("访问时间")
+    ok = models.BooleanField("访问成功")
+    status = models.CharField("状态码", max_length=30, blank=True)  # HTTP status or error kind
+    elapsed = models.FloatField("耗时（秒）", null=True, blank=True)
+    source = models.CharField("来源", max_length=12, choices=Source)
+    inspection = models.ForeignKey(
+        "Inspection", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-checked_at", "-id"]
+        indexes = [models.Index(fields=["site", "checked_at"], name="inspection_sample_site_time")]
+        verbose_name = verbose_name_plural = "可用性访问记录"
+
+    def __str__(self) -> str:
+        return f"{self.site} {self.checked_at:%Y-%m-%d %H:%M} {'成功' if self.ok else '失败'}"
 
 
 class Column(models.Model):

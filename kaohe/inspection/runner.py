@@ -109,13 +109,15 @@ def columns_template() -> str:
 class RecordingChecker:
     """Wraps a ``kaohe.core.wording.Checker`` as the crawler's text checker and remembers each
     finding's own fingerprint (rule + matched text + context, personal data never in clear),
-    which the crawler's report does not carry: ignore marks are made of it."""
+    which the crawler's report does not carry: ignore marks are made of it. The crawler gives
+    it each article's publication date, which the date-bound rules (renamed agencies, leaders'
+    tenures) are decided by."""
 
     checker: Any
     marks: dict[tuple[str, int, str], str] = field(default_factory=dict)
 
-    def __call__(self, text: str) -> list[Any]:
-        found = self.checker.scan(text)
+    def __call__(self, text: str, page_date: date | None = None) -> list[Any]:
+        found = self.checker.scan(text, page_date)
         key = text_key(text)
         for finding in found:
             self.marks[(key, finding.offset, finding.rule)] = finding.fingerprint

@@ -64,6 +64,7 @@ from .models import (
     KIND_LABELS,
     TEXT_KINDS,
     AllowlistEntry,
+    AvailabilitySample,
     Column,
     Finding,
     FindingRule,
@@ -78,12 +79,12 @@ CONTEXT_CHARS = 20  # of page text kept on each side of a wording finding
 ALLOW_CONTEXT = 4  # of it put around the matched text in an allowlist phrase
 DEFAULT_REASONS = {
     "dead_link": "网上核验（{as_of}）：页面 {page} 中的链接 {target} 无法访问（{status}）。",
-    "stale_column": (
-        "网上核验（{as_of}）：“{column}”栏目最近更新于 {last_update}，"
-        "超过规定的 {max_age_days} 天未更新。"
-    ),
+    # {detail}: “最近更新于 2023-01-02，超过规定的 180 天未更新”, or the finding's own
+    # reason when another rule applies (“2023年度报告未在2024年1月31日前发布”)
+    "stale_column": "网上核验（{as_of}）：“{column}”栏目{detail}。",
     "empty_column": "网上核验（{as_of}）：“{column}”栏目无任何带日期的信息（空白栏目）。",
-    "missing_column": "网上核验（{as_of}）：“{column}”栏目无法打开（{url}）。",
+    # {detail}: “：疑似软404（…）” / “：打开后跳转到网站首页（…）” when it answered at all
+    "missing_column": "网上核验（{as_of}）：“{column}”栏目无法打开（{url}）{detail}。",
     "wording": (
         "网上核验（{as_of}）：页面 {page} 存在错敏信息“{text}”"
         "（{category_label}），应为“{suggestion}”。"
@@ -334,6 +335,30 @@ def _previous_records(previous: Inspection | None) -> list:
         return []
 
 
+def column_config(column: Column) -> ColumnConfig:
+    """The crawler's view of a column; the annual-report column is held to 1月31日 too."""
+    return ColumnConfig(
+        column.unit.name,
+        column.name,
+        column.url,
+        column.max_age_days,
+        annual_report=column.kind == Column.Kind.ANNUAL_REPORT,
+    )
+
+
+def record_home_visit(inspection: Inspection, report: InspectionReport) -> None:
+    """The run's fetch of the home page is one visit for the weekly availability rule
+    (the last attempt: a dead-looking first answer is retried, as a visitor would reload)."""
+    from .availability import record_visit
+
+    crawl = report.crawl
+    attempts = crawl.fetches.get(crawl.start_url) if crawl is not None else None
+    if attempts is not None:
+        record_visit(
+            inspection.site, attempts.last, AvailabilitySample.Source.INSPECTION, inspection
+        )
+
+
 def execute(inspection_id: int, *, resolver: Any = None) -> dict[str, Any]:
     """The task's body: run one queued inspection to the end (or to ``failed``)."""
     claimed = Inspection.objects.filter(pk=inspection_id, status=Inspection.Status.QUEUED).update(
@@ -345,7 +370,7 @@ def execute(inspection_id: int, *, resolver: Any = None) -> dict[str, Any]:
     site = inspection.site
     try:
         columns = list(site.columns.select_related("unit"))
-        configs = [ColumnConfig(c.unit.name, c.name, c.url, c.max_age_days) for c in columns]
+        configs = [column_config(c) for c in columns]
         checker = checker_for_next_run()
         previous = previous_run(inspection)
         directory = (
@@ -375,6 +400,7 @@ def execute(inspection_id: int, *, resolver: Any = None) -> dict[str, Any]:
             save_records(directory / "records.jsonl", report.crawl.records())
         with transaction.atomic():
             counts = store_report(inspection, report, checker, columns, previous)
+            record_home_visit(inspection, report)
             now = timezone.now()
             Inspection.objects.filter(pk=inspection.pk).update(
                 status=Inspection.Status.DONE,
@@ -445,6 +471,8 @@ def _fingerprint(*parts: object) -> str:
 def _identity(kind: str, fields: dict[str, Any]) -> tuple:
     if kind in ("dead_link", "unverified_link"):
         return (kind, fields["page"], fields["target"])
+    if kind == "stale_column" and fields.get("reason"):  # the annual report of one year
+        return (kind, fields["unit"], fields["column"], fields["url"], fields["reason"])
     if kind in ("stale_column", "empty_column", "missing_column"):
         return (kind, fields["unit"], fields["column"], fields["url"])
     if kind == "unreachable":
@@ -790,6 +818,7 @@ def reason_context(finding: Finding) -> dict[str, Any]:
         label = category
     return {
         **{k: ("" if v is None else v) for k, v in fields.items()},
+        "detail": _detail(finding.kind, fields),
         "kind_label": KIND_LABELS.get(finding.kind, finding.kind),
         "category_label": label,
         "unit_name": str(finding.unit) if finding.unit else "",
@@ -799,13 +828,31 @@ def reason_context(finding: Finding) -> dict[str, Any]:
     }
 
 
+def _detail(kind: str, fields: dict[str, Any]) -> str:
+    """What the finding is, in words, for ``{detail}`` in a reason template: the crawler's
+    own ``reason`` when it gave one, else what the contract fields say."""
+    reason = str(fields.get("reason") or "")
+    if kind == "stale_column":
+        return reason or (
+            f"最近更新于 {fields.get('last_update', '')}，"
+            f"超过规定的 {fields.get('max_age_days', '')} 天未更新"
+        )
+    return f"：{reason}" if reason else ""
+
+
 def render_reason(template: str, finding: Finding) -> str:
-    """The rule's reason with the finding's fields; unknown ``{names}`` are left as written."""
+    """The rule's reason with the finding's fields; unknown ``{names}`` are left as written.
+    A template that names neither ``{detail}`` nor ``{reason}`` (written before findings had
+    reasons) still gets the finding's reason appended, so the ledger says why."""
     formatter = string.Formatter()
     try:
-        return formatter.vformat(template, (), _Fields(reason_context(finding))).strip()
+        text = formatter.vformat(template, (), _Fields(reason_context(finding))).strip()
     except (ValueError, IndexError, AttributeError):
-        return template.strip()
+        text = template.strip()
+    reason = (finding.fields or {}).get("reason")
+    if reason and "{detail}" not in template and "{reason}" not in template:
+        text = f"{text}（{reason}）"
+    return text
 
 
 def check_template(template: str) -> None:

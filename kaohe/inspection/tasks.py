@@ -24,3 +24,12 @@ def scheduled_inspection(site_id: int, due: str) -> dict[str, Any]:
     from . import services
 
     return services.run_scheduled(site_id, due)
+
+
+@task()
+def scheduled_probe(site_id: int, due: str) -> dict[str, Any]:
+    """One availability probe of a site's home page, queued with ``run_after`` by
+    ``availability.schedule_probe``; it queues the next one."""
+    from . import availability
+
+    return availability.run_scheduled_probe(site_id, due)

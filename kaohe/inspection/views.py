@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
@@ -34,7 +35,7 @@ from kaohe.core.numbers import format_score
 from kaohe.crawler.decode import decode_html
 from kaohe.crawler.extract import parse_html
 
-from . import runner, services
+from . import availability, runner, services
 from .forms import (
     KIND_CHOICES,
     AcceptForm,
@@ -86,11 +87,18 @@ def sites(request: HttpRequest, code: str) -> HttpResponse:
     last = {}
     for run_ in Inspection.objects.filter(campaign=campaign).order_by("-created_at", "-id"):
         last.setdefault(run_.site_id, run_)
-    rows = [(s, last.get(s.id)) for s in all_sites]
+    weeks = availability.week([s.id for s in all_sites])
+    rows = [(s, last.get(s.id), weeks[s.id]) for s in all_sites]
     return render(
         request,
         "inspection/sites.html",
-        {"campaign": campaign, "rows": rows, "form": form, "staff": _staff(request)},
+        {
+            "campaign": campaign,
+            "rows": rows,
+            "form": form,
+            "staff": _staff(request),
+            "availability_rule": availability.RULE,
+        },  # fmt: skip
         status=422 if request.method == "POST" else 200,
     )
 
@@ -110,9 +118,13 @@ def _render_site(request, campaign, site, *, import_form=None, plan=None, start_
         "import_form": import_form or ColumnImportForm(), "plan": plan,
         "start_form": start_form or StartForm(),
         "schedule_form": schedule_form or ScheduleForm(
-            initial={"schedule_days": site.schedule_days}
+            initial={"schedule_days": site.schedule_days, "probe_minutes": site.probe_minutes}
         ),
         "active": services.active_run(site),
+        "week": availability.week([site.id])[site.id],
+        "failures": availability.recent_failures(site),
+        "availability_rule": availability.RULE,
+        "min_visits": availability.MIN_WEEKLY_VISITS,
     }  # fmt: skip
     return render(request, "inspection/site.html", context, status=status)
 
@@ -175,16 +187,26 @@ def schedule(request: HttpRequest, code: str, site_id: int) -> HttpResponse:
     if not form.is_valid():
         return _render_site(request, campaign, found, schedule_form=form, status=422)
     days = form.cleaned_data["schedule_days"]
-    before = snapshot(found, ["schedule_days", "schedule_campaign"])
+    minutes = form.cleaned_data["probe_minutes"]
+    fields = ["schedule_days", "schedule_campaign", "probe_minutes"]
+    before = snapshot(found, fields)
+    # a changed interval restarts the chain; so does saving when the chain was lost (overdue)
+    overdue = found.next_probe_at is None or found.next_probe_at < timezone.now()
+    restart = minutes != found.probe_minutes or (minutes and overdue)
     found.schedule_days = days
     found.schedule_campaign = campaign if days else None
-    found.save(update_fields=["schedule_days", "schedule_campaign"])
+    found.probe_minutes = minutes
+    found.save(update_fields=fields)
     services.schedule_next(found)
+    if restart:
+        availability.schedule_probe(found)
     record(
         actor=request.user, action="inspection.site.schedule", campaign=campaign, obj=found,
-        before=before, after=snapshot(found, ["schedule_days", "schedule_campaign"]),
+        before=before, after=snapshot(found, fields),
     )  # fmt: skip
-    messages.success(request, f"已设为每 {days} 天核验一次。" if days else "已停止定期核验。")
+    said = f"已设为每 {days} 天核验一次" if days else "已停止定期核验"
+    said += f"，每 {minutes} 分钟探测一次首页。" if minutes else "，不定时探测首页。"
+    messages.success(request, said)
     return redirect("inspection:site", code=code, site_id=found.id)
 
 

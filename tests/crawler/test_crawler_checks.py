@@ -136,6 +136,7 @@ def test_text_checkers_duck_typing_and_failures() -> None:
             "severity": "info",
             "suggestion": "",
             "rule": "duck",
+            "page_date": None,  # the page has no publication date
         }
     ]
     assert len(errors) == 2 and "broken" in errors[0] and "spelling" in errors[1]

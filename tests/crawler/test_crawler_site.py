@@ -302,6 +302,7 @@ def test_text_checkers_and_report_shape(run: Run) -> None:
         "severity",
         "suggestion",
         "rule",
+        "page_date",  # added with page dates; every earlier field is still there
     }
     kinds = {d["kind"] for d in data["findings"]}
     assert kinds == {

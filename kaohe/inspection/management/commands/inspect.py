@@ -31,21 +31,25 @@ def _line(finding: dict) -> str:
     kind = finding["kind"]
     label = KIND_LABELS.get(kind, kind)
     f = finding
+    why = f"：{f['reason']}" if f.get("reason") else ""
     if kind in ("dead_link", "unverified_link"):
-        return f"[{label}] {f['page']} → {f['target']}（{f['status']}）"
+        return f"[{label}] {f['page']} → {f['target']}（{f['status']}）{why}"
+    if kind == "stale_column" and why:
+        return f"[{label}] {f['unit']} “{f['column']}” {f['reason']} {f['url']}"
     if kind == "stale_column":
         return (
             f"[{label}] {f['unit']} “{f['column']}” 最近更新 {f['last_update']}，"
             f"超过 {f['max_age_days']} 天 {f['url']}"
         )
     if kind in ("empty_column", "missing_column"):
-        return f"[{label}] {f['unit']} “{f['column']}” {f['url']}"
+        return f"[{label}] {f['unit']} “{f['column']}” {f['url']}{why}"
     if kind == "unreachable":
         return f"[{label}] {f['url']}（{f['status']}）"
     suggestion = f" → {f['suggestion']}" if f.get("suggestion") else ""
+    dated = f"页面日期 {f['page_date']}" if f.get("page_date") else "页面无日期"
     return (
         f"[{label}] {f['page']} @{f['offset']} “{f['text']}”{suggestion}"
-        f"（{f['category']}，{f['severity']}，{f['rule']}）"
+        f"（{f['category']}，{f['severity']}，{f['rule']}，{dated}）"
     )
 
 
