@@ -17,7 +17,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 
-from .normalize import NormalizedText, fold
+from .normalize import fold
 
 CONTEXT = 8
 ANY = "*"
@@ -75,9 +75,11 @@ class Allowlist:
     def __bool__(self) -> bool:
         return bool(self.phrases or self.regexes)
 
-    def covers(self, norm: NormalizedText, start: int, end: int, o_start: int, o_end: int) -> bool:
-        """Is the folded span ``[start, end)`` (original ``[o_start, o_end)``) allowlisted?"""
-        text = norm.text
+    def covers(
+        self, text: str, original: str, start: int, end: int, o_start: int, o_end: int
+    ) -> bool:
+        """Is the span ``[start, end)`` of the folded ``text`` (``[o_start, o_end)`` of the
+        ``original``) allowlisted?"""
         for phrase in self.phrases:
             lo = max(0, end - len(phrase))
             i = text.find(phrase, lo, start + len(phrase))
@@ -87,9 +89,9 @@ class Allowlist:
                 i = text.find(phrase, i + 1, start + len(phrase))
         if self.regexes:
             lo = max(0, o_start - self.REGEX_WINDOW)
-            hi = min(len(norm.original), o_end + self.REGEX_WINDOW)
+            hi = min(len(original), o_end + self.REGEX_WINDOW)
             for regex in self.regexes:
-                for match in regex.finditer(norm.original, lo, hi):
+                for match in regex.finditer(original, lo, hi):
                     if match.start() <= o_start and match.end() >= o_end:
                         return True
         return False

@@ -4,17 +4,20 @@ One scan =
 
 1. one automaton pass (:mod:`.engine`) for every literal rule and roster name, which also
    reports the characters that need folding (one-character "trigger" patterns) and the
-   literals that regex rules start with or require ("gate" patterns, see
-   :mod:`.regexinfo`);
-2. folding at those positions only (:mod:`.normalize`), and a second pass only if folding
-   can change what matches (a traditional character, a deleted zero-width space);
-3. the regex rules whose gate matched (a regex without a usable gate is prechecked with
-   ``in``), and the privacy detectors;
+   literals that regex rules start with or require ("gate" patterns, see :mod:`.gates`);
+   a page whose first characters are mostly triggers (traditional script) is folded whole
+   first instead, since its first pass would report little else (:meth:`Checker._dense`);
+2. folding at the trigger positions only (:mod:`.normalize`), and a second pass only if
+   folding can change what matches (a traditional character, a deleted zero-width space);
+3. the regex rules whose gates were seen, where they were (:mod:`.regexrules`; rules sharing
+   gates are ruled out together by one combined regex), the others behind a literal search,
+   and the privacy detectors behind a byte gate (:mod:`.privacy`);
 4. :class:`~.model.Finding` objects whose offsets point into the original text.
 
-Why so: on this machine the automaton scans ~110 MB/s, and every extra pass of Python's
-``re`` or ``str.translate`` over a page costs a sizeable fraction of that, so work that the
-automaton can do in its one pass is moved there.
+Why so: on this machine the automaton scans ~220 MB/s, and every extra pass of Python's
+``re``, ``str.translate`` or even ``str.encode`` over a page costs a sizeable fraction of
+that, as does every Python operation per match; so work that the automaton can do in its
+one pass is moved there, and what has to run per page is kept to a few C-level passes.
 
 Post-filters (exceptions, page date, allowlist, ignore marks) only look at the hits, which
 are rare, so their cost does not grow with the page.
@@ -23,7 +26,7 @@ are rare, so their cost does not grow with the page.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from operator import itemgetter
@@ -36,6 +39,7 @@ from .gates import choose_gates
 from .model import Category, Finding, Rule, RulePack, Severity
 from .normalize import NormalizedText, Normalizer, fold
 from .packs import check_unique_ids, load_default_packs
+from .regexrules import Emit, RegexRule, plan_groups, plan_prechecks
 from .roster import Roster, Tenure
 
 # A renamed agency's old name is right when the text talks about the reform itself:
@@ -55,13 +59,6 @@ class _Literal:
     rule: Rule
     exceptions: tuple[tuple[str, int], ...]  # (folded correct phrase, pattern offset in it)
 
-    def excepted(self, text: str, start: int) -> bool:
-        for phrase, offset in self.exceptions:
-            begin = start - offset
-            if begin >= 0 and text.startswith(phrase, begin):
-                return True
-        return False
-
 
 @dataclass(slots=True)
 class _Slot:
@@ -70,24 +67,16 @@ class _Slot:
     plain: list[_Literal] = field(default_factory=list)
     dated: list[_Literal] = field(default_factory=list)  # sorted by effective date
     name: str | None = None  # a roster name
-
-
-@dataclass(slots=True)
-class _Regex:
-    rule: Rule
-    regex: re.Pattern[str]
-    required: str  # a literal every match contains; the regex is skipped without it
-    # Automaton indices of literals one of which every match starts with or contains; when
-    # set, the regex only runs on pages where the automaton saw one of them.
-    gates: frozenset[int] = frozenset()
-    anchored: bool = False  # the gates are prefixes: try the regex only where they matched
-
-
-Emit = Callable[..., None]
+    # The exceptions of the dated rules when they all have the same: a match inside one is
+    # dropped before the rule in force is looked up (旅游局 inside 文化和旅游局, on every page
+    # that names the bureau).
+    dated_exceptions: tuple[tuple[str, int], ...] = ()
 
 
 class Checker:
     """Compiled rules. Build with :meth:`from_packs`; reuse for every page."""
+
+    SAMPLE = 96  # characters looked at by :meth:`_dense`
 
     def __init__(
         self,
@@ -104,6 +93,7 @@ class Checker:
             Tenure(fold(t.name), fold(t.title), t.start, t.end) for t in Roster(roster).tenures
         )
         self.allowlist = Allowlist(allowlist)
+        self._allowlist = self.allowlist if self.allowlist else None  # None: nothing to check
         self.ignore = parse_marks(ignore)
         self.fixed = parse_marks(fixed)
 
@@ -130,11 +120,11 @@ class Checker:
         self._plan_automaton(pattern_chars, engine)
 
     @staticmethod
-    def _compile(packs: Sequence[RulePack]) -> tuple[dict[str, _Slot], list[_Regex], set[str]]:
+    def _compile(packs: Sequence[RulePack]) -> tuple[dict[str, _Slot], list[RegexRule], set[str]]:
         """Literal rules grouped by folded pattern, regex rules, and the characters that
         are looked at around matches (exceptions) or by regexes, so they must be folded."""
         slots: dict[str, _Slot] = {}
-        regexes: list[_Regex] = []
+        regexes: list[RegexRule] = []
         context: set[str] = set()
         for pack in packs:
             for rule in pack.rules:
@@ -142,9 +132,7 @@ class Checker:
                     bad = regexinfo.unfolded_characters(rule.pattern)
                     if bad:
                         raise ValueError(f"规则 {rule.id}：正则中含有会被归一化的字符 {bad}")
-                    literals = regexinfo.required_literals(rule.pattern)
-                    compiled = re.compile(rule.pattern)
-                    regexes.append(_Regex(rule, compiled, literals[0] if literals else ""))
+                    regexes.append(RegexRule(rule, re.compile(rule.pattern)))
                     context |= regexinfo.needs_folding(regexinfo.alphabet(rule.pattern))
                     continue
                 pattern = fold(rule.pattern)
@@ -159,70 +147,38 @@ class Checker:
                     context.update(phrase)
         for slot in slots.values():
             slot.dated.sort(key=lambda lit: lit.rule.effective or date.min)
+            if slot.dated and all(lit.exceptions == slot.dated[0].exceptions for lit in slot.dated):
+                slot.dated_exceptions = slot.dated[0].exceptions
         return slots, regexes, context
 
     def _plan_automaton(self, pattern_chars: set[str], engine: str) -> None:
         """One automaton: rule patterns, then regex gates (:mod:`.gates`), then fold
-        triggers, then privacy flags (runs of three full-width digits, then single ones,
-        then the separators the privacy gate cannot see; see :func:`.privacy.worth_detecting`).
+        triggers.
 
         The extra patterns must not change any rule match: matching is leftmost-longest and
         non-overlapping, so none of them may overlap a rule pattern or hide another."""
         triggers = self.normalizer.keys
         trigger_set = set(triggers)
-        # Flags are dropped when full-width digits must be folded anyway (a pack with digits).
-        flags = () if trigger_set.intersection(privacy.FLAG_CHARS) else privacy.FLAGS
         first = len(self.patterns)
         by_char: dict[str, list[str]] = {}  # overlapping strings share a character
         for pattern in self.patterns:
             for ch in set(pattern):
                 by_char.setdefault(ch, []).append(pattern)
+        chosen: dict[int, tuple[str, ...]] = {}
         gates: list[str] = []
         for item in self._regexes:
-            chosen, item.anchored = choose_gates(
-                item.rule.pattern, trigger_set, gates, by_char, set(privacy.FLAG_CHARS)
+            chosen[id(item)], item.anchored = choose_gates(
+                item.rule.pattern, trigger_set, gates, by_char
             )
-            for gate in chosen:
-                if gate not in gates:
-                    gates.append(gate)
-            item.gates = frozenset(first + gates.index(gate) for gate in chosen)
-        # Gate → the regexes it opens (by position); the others are prechecked by literal.
-        gate_items: dict[int, list[int]] = {}
-        for number, item in enumerate(self._regexes):
-            for gate_index in sorted(item.gates):
-                gate_items.setdefault(gate_index, []).append(number)
-        self._gate_items = {gate: tuple(items) for gate, items in gate_items.items()}
-        self._ungated = tuple(item for item in self._regexes if not item.gates)
-        # ``re`` finds a literal about twice as fast as ``in`` on these pages (one pass of a
-        # tight first-character loop instead of the general substring search).
-        self._required_search = {
-            item.required: re.compile(re.escape(item.required)).search
-            for item in self._ungated
-            if item.required
-        }
+            gates.extend(gate for gate in chosen[id(item)] if gate not in gates)
+        self._groups = plan_groups([r for r in self._regexes if chosen[id(r)]], chosen)
+        self._groups_of: dict[int, list[int]] = {}  # gate index → groups it opens
+        for number, group in enumerate(self._groups):
+            for gate in group.gate_strings:
+                self._groups_of.setdefault(first + gates.index(gate), []).append(number)
+        self._prechecks = plan_prechecks([r for r in self._regexes if not chosen[id(r)]])
+        self._first_gate = first
         self._first_trigger = first + len(gates)
-        self._first_flag = self._first_trigger + len(triggers)
-        self._has_flags = bool(flags)
-        # Single full-width digits and wide separators followed by a digit, when no pattern,
-        # gate or trigger holds such a separator (they then can never hide a match nor be
-        # hidden; see privacy.worth_detecting).
-        # A separator flag covers the digit after it: no pattern or gate may start with one.
-        used = trigger_set | pattern_chars | {ch for gate in gates for ch in gate}
-        starts = {p[0] for p in (*self.patterns, *gates)}
-        extra: tuple[str, ...] = ()
-        self._privacy_hints = (
-            bool(flags)
-            and not used.intersection(privacy.WIDE_SEPARATORS)
-            and not starts.intersection("0123456789" + privacy.FLAG_CHARS)
-        )
-        if self._privacy_hints:
-            extra = (*privacy.FLAG_CHARS, *privacy.SEPARATOR_FLAGS)
-        self._first_lone = self._first_flag + len(flags)
-        self._first_separator = self._first_lone + len(privacy.FLAG_CHARS)
-        # Gates with full-width digits hide them from the flags: count them as lone digits.
-        self._wide_gates = frozenset(
-            first + i for i, gate in enumerate(gates) if set(gate) & set(privacy.FLAG_CHARS)
-        )
         # A trigger folds into a character that a pattern (or a gate) may contain: the page
         # must be scanned again once folded, or that match would be missed.
         table = self.normalizer.table
@@ -233,9 +189,7 @@ class Checker:
             for i, ch in enumerate(triggers)
             if not table[ord(ch)] or table[ord(ch)] in matched
         )
-        self.automaton = Automaton(
-            (*self.patterns, *gates, *triggers, *flags, *extra), backend=engine
-        )
+        self.automaton = Automaton((*self.patterns, *gates, *triggers), backend=engine)
 
     @classmethod
     def from_packs(
@@ -275,13 +229,47 @@ class Checker:
         """Findings in ``text`` ordered by offset. ``page_date`` decides the date-bound
         rules (renamed agencies, leader tenures); ``ignore``/``fixed`` add to the lists given
         at construction, for this page only."""
-        on = _as_date(page_date)
+        on = page_date if page_date is None or type(page_date) is date else _as_date(page_date)
+        norm, matches = self._fold_and_match(text)
+        folded = text if norm is None else norm.text
+        found: list[Finding] = []
+        emit = self._emitter(text, norm, found, ignore, fixed)
+        groups = self._groups
+        for number, starts in self._literals(matches, folded, on, emit).items():
+            groups[number].run(folded, starts, emit)  # the regexes whose gates were seen
+        for check in self._prechecks:  # ungated regexes, behind a literal they require
+            if check.search is None or check.search(folded) is not None:
+                check.run(folded, emit)
+        for hit in privacy.detect(folded, on):
+            emit(
+                hit.rule,
+                privacy.PACK,
+                Category.PRIVACY,
+                hit.severity,
+                hit.start,
+                hit.end,
+                hit.suggestion,
+                quoted=hit.masked,
+            )
+        if len(found) > 1:
+            found.sort(key=_order)
+        return found
+
+    def _emitter(
+        self,
+        text: str,
+        norm: NormalizedText | None,
+        found: list[Finding],
+        ignore: Iterable[Mark | str],
+        fixed: Iterable[Mark | str],
+    ) -> Emit:
+        """The function that turns a hit (offsets into the folded text) into a finding in
+        ``found``, unless the allowlist or an ignore mark suppresses it."""
         ignored = self.ignore | parse_marks(ignore) if ignore else self.ignore
         fixed_marks = self.fixed | parse_marks(fixed) if fixed else self.fixed
-        norm, matches, seen = self._fold_and_match(text)
-        folded = norm.text
-        found: list[Finding] = []
-        allowlist = self.allowlist
+        folded = text if norm is None else norm.text
+        allowlist = self._allowlist
+        append = found.append
 
         def emit(
             rule: str,
@@ -294,33 +282,47 @@ class Checker:
             note: str = "",
             quoted: str | None = None,
         ) -> None:
-            o_start, o_end = norm.span(start, end)
-            if allowlist and allowlist.covers(norm, start, end, o_start, o_end):
+            o_start, o_end = (start, end) if norm is None else norm.span(start, end)
+            if allowlist is not None and allowlist.covers(folded, text, start, end, o_start, o_end):
                 return
             print_ = fingerprint(rule, folded, start, end, quoted)
-            if marked(ignored, rule, print_):
+            if ignored and marked(ignored, rule, print_):
                 return
-            found.append(
-                Finding(
-                    text=text[o_start:o_end] if quoted is None else quoted,
-                    offset=o_start,
-                    length=o_end - o_start,
-                    category=category,
-                    severity=severity,
-                    suggestion=suggestion,
-                    rule=rule,
-                    pack=pack,
-                    note=note,
-                    fingerprint=print_,
-                    reopened=marked(fixed_marks, rule, print_),
+            append(
+                Finding(  # positional, in field order: cheaper than keywords, per finding
+                    text[o_start:o_end] if quoted is None else quoted,
+                    o_start,
+                    o_end - o_start,
+                    category,
+                    severity,
+                    suggestion,
+                    rule,
+                    pack,
+                    note,
+                    print_,
+                    bool(fixed_marks) and marked(fixed_marks, rule, print_),
                 )
             )
 
+        return emit
+
+    def _literals(
+        self, matches: list[Match], folded: str, on: date | None, emit: Emit
+    ) -> dict[int, list[int]]:
+        """Findings of the literal rules and roster names. Returns where the gates were
+        seen, by the regex group they open (positions ascending)."""
+        first = self._first_gate
         slots = self._slots
+        groups_of = self._groups_of
+        starts_of: dict[int, list[int]] = {}
         for start, end, index in matches:
+            if index >= first:
+                for number in groups_of[index]:
+                    starts_of.setdefault(number, []).append(start)
+                continue
             slot = slots[index]
             for literal in slot.plain:
-                if literal.exceptions and literal.excepted(folded, start):
+                if literal.exceptions and _excepted(literal.exceptions, folded, start):
                     continue
                 rule = literal.rule
                 emit(
@@ -333,130 +335,62 @@ class Checker:
                     rule.suggestion,
                     rule.note,
                 )
-            if slot.dated:
+            if slot.dated and not (
+                slot.dated_exceptions and _excepted(slot.dated_exceptions, folded, start)
+            ):
                 self._dated(slot.dated, folded, start, end, on, emit)
             if slot.name is not None:
-                hit = self.roster.check(folded, start, end, slot.name, on)
-                if hit is not None:
-                    emit(
-                        roster_mod.RULE,
-                        roster_mod.PACK,
-                        Category.LEADER_TITLE,
-                        hit.severity,
-                        hit.start,
-                        hit.end,
-                        hit.suggestion,
-                        hit.note,
-                    )
-        regexes = self._regexes
-        if seen:  # gated regexes: only those whose gates were seen, only where they were
-            starts_of: dict[int, list[int]] = {}
-            gate_items = self._gate_items
-            for gate, at in seen.items():
-                for number in gate_items.get(gate, ()):
-                    starts_of[number] = starts_of[number] + at if number in starts_of else at
-            for number, starts in starts_of.items():
-                item = regexes[number]
-                regex = item.regex
-                if item.anchored:  # a match starts where one of its prefixes was seen
-                    if len(starts) > 1:
-                        starts = sorted(starts)
-                    candidates = [m for s in starts if (m := regex.match(folded, s)) is not None]
-                else:
-                    candidates = list(regex.finditer(folded))
-                if candidates:
-                    self._emit_regex(item.rule, candidates, emit)
-        required_search = self._required_search
-        for item in self._ungated:
-            if item.required and required_search[item.required](folded) is None:
-                continue
-            candidates = list(item.regex.finditer(folded))
-            if candidates:
-                self._emit_regex(item.rule, candidates, emit)
-        if self._privacy_hints:
-            gated = privacy.worth_detecting(
-                folded,
-                self._first_flag in seen,
-                self._first_lone in seen or not self._wide_gates.isdisjoint(seen),
-                seen.get(self._first_separator, ()),
-            )
-            hits = privacy.detect(folded, on, gated=True) if gated else ()
-        else:
-            full_width = (self._first_flag in seen) if self._has_flags else None
-            hits = privacy.detect(folded, on, full_width=full_width)
-        for hit in hits:
+                self._leader(slot.name, folded, start, end, on, emit)
+        return starts_of
+
+    def _leader(
+        self, name: str, folded: str, start: int, end: int, on: date | None, emit: Emit
+    ) -> None:
+        hit = self.roster.check(folded, start, end, name, on)
+        if hit is not None:
             emit(
-                hit.rule,
-                privacy.PACK,
-                Category.PRIVACY,
+                roster_mod.RULE,
+                roster_mod.PACK,
+                Category.LEADER_TITLE,
                 hit.severity,
                 hit.start,
                 hit.end,
                 hit.suggestion,
-                quoted=hit.masked,
-            )
-        found.sort(key=lambda f: (f.offset, -f.length, f.rule))
-        return found
-
-    @staticmethod
-    def _emit_regex(rule: Rule, candidates: list[re.Match[str]], emit: Emit) -> None:
-        for match in candidates:
-            emit(
-                rule.id,
-                rule.pack,
-                rule.category,
-                rule.severity,
-                match.start(),
-                match.end(),
-                fold(match.expand(rule.suggestion)),
-                rule.note,
+                hit.note,
             )
 
-    def _fold_and_match(
-        self, text: str
-    ) -> tuple[NormalizedText, list[Match], dict[int, list[int]]]:
+    def _dense(self, text: str) -> bool:
+        """Is the page mostly characters to fold (traditional script)? Then its first pass
+        would only report triggers (and cost three times a plain pass): it is folded whole
+        first. Asked of a sample at the start, by the automaton itself."""
+        sample = self.automaton.find(text[: self.SAMPLE])
+        last = self._first_trigger
+        return (
+            len(sample) >= self.SAMPLE >> 4
+            and sum(m[2] >= last for m in sample) >= self.SAMPLE >> 4
+        )
+
+    def _fold_and_match(self, text: str) -> tuple[NormalizedText | None, list[Match]]:
         """One automaton pass; fold where triggers matched; scan again only if needed.
 
-        Returns the folded text, the rule / roster matches, and what else was seen: where
-        each gate matched, and where the privacy flags did (under ``_first_flag`` for runs
-        of full-width digits, ``_first_lone`` for single ones, ``_first_separator``)."""
+        Returns the folded text (None: nothing to fold, the page is its own folded form)
+        and the rule, roster and gate matches in text order."""
+        if self._dense(text):
+            norm = self.normalizer.normalize_all(text)
+            return norm, self.automaton.find(norm.text)
         matches = self.automaton.find(text)
-        first = len(self.patterns)
-        if max(map(itemgetter(2), matches), default=-1) < first:
-            return NormalizedText(text, text), matches, {}
-        norm: NormalizedText | None = None
+        last = self._first_trigger
+        if not matches or max(map(itemgetter(2), matches)) < last:  # most pages
+            return None, matches
         if len(matches) > max(64, len(text) >> 4):  # mostly triggers: traditional script
             norm = self.normalizer.normalize_all(text)
-            if not self._rescan.isdisjoint(map(itemgetter(2), matches)):
-                matches = self.automaton.find(norm.text)
-            rules, seen, _ = self._sort(matches)
-            return norm, rules, seen
-        rules, seen, positions = self._sort(matches)
-        if positions:
-            norm = self.normalizer.normalize_at(text, positions)
-            if not self._rescan.isdisjoint(map(itemgetter(2), matches)):
-                rules, seen, _ = self._sort(self.automaton.find(norm.text))
-        return norm or NormalizedText(text, text), rules, seen
-
-    def _sort(self, matches: list[Match]) -> tuple[list[Match], dict[int, list[int]], list[int]]:
-        """Rule / roster matches; where gates and privacy flags matched; trigger positions."""
-        first, last, flag = len(self.patterns), self._first_trigger, self._first_flag
-        lone, separator = self._first_lone, self._first_separator
-        rules: list[Match] = []
-        seen: dict[int, list[int]] = {}
-        positions: list[int] = []
-        for match in matches:
-            index = match[2]
-            if index < first:
-                rules.append(match)
-            elif index < last:
-                seen.setdefault(index, []).append(match[0])
-            elif index < flag:
-                positions.append(match[0])
-            else:
-                key = flag if index < lone else lone if index < separator else separator
-                seen.setdefault(key, []).append(match[0])
-        return rules, seen, positions
+            # Folding nearly always brings pattern characters: scan again without asking.
+            return norm, self.automaton.find(norm.text)
+        triggers = [match for match in matches if match[2] >= last]
+        norm = self.normalizer.normalize_at(text, [match[0] for match in triggers])
+        if self._rescan.isdisjoint([match[2] for match in triggers]):
+            return norm, [match for match in matches if match[2] < last]
+        return norm, self.automaton.find(norm.text)
 
     def _dated(
         self,
@@ -477,7 +411,7 @@ class Checker:
         if chosen is None:
             return
         rule = chosen.rule
-        if chosen.exceptions and chosen.excepted(folded, start):
+        if chosen.exceptions and _excepted(chosen.exceptions, folded, start):
             return
         if rule.category is Category.RENAMED_AGENCY and _former_context(folded, start, end):
             return
@@ -489,6 +423,18 @@ class Checker:
             severity = rule.severity
             note = f"{since}起应称“{rule.suggestion}”" + (f"；{rule.note}" if rule.note else "")
         emit(rule.id, rule.pack, rule.category, severity, start, end, rule.suggestion, note)
+
+
+def _excepted(exceptions: tuple[tuple[str, int], ...], text: str, start: int) -> bool:
+    """Does one of the correct phrases containing the pattern stand at ``start``?"""
+    for phrase, offset in exceptions:
+        if start >= offset and text.startswith(phrase, start - offset):
+            return True
+    return False
+
+
+def _order(finding: Finding) -> tuple[int, int, str]:
+    return (finding.offset, -finding.length, finding.rule)
 
 
 def _as_date(value: date | datetime | str | None) -> date | None:

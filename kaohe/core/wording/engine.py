@@ -38,8 +38,14 @@ class Automaton:
         elif backend == "daachorse":
             import daachorse
 
+            # No prefilter: daachorse's 2-gram prefilter (on by default, never changes the
+            # matches) skips stretches that hold no pattern's 2-gram, but with thousands of
+            # CJK patterns nearly every position holds one, so it only adds work: without it
+            # a pass takes about a tenth fewer instructions (callgrind) and less time here.
             automaton = daachorse.CharwiseDoubleArrayAhoCorasick(
-                list(self.patterns), match_kind=daachorse.MATCH_KIND_LEFTMOST_LONGEST
+                list(self.patterns),
+                match_kind=daachorse.MATCH_KIND_LEFTMOST_LONGEST,
+                use_prefilter=False,
             )
             self.find = automaton.find
         else:

@@ -19,12 +19,10 @@ def choose_gates(
     triggers: set[str],
     taken: list[str],
     by_char: dict[str, list[str]],
-    flag_chars: set[str],
 ) -> tuple[tuple[str, ...], bool]:
     """The first usable set among: the literal prefixes of the regex (then its matches
     can only start where a gate matched), then each literal it requires (longest first).
-    ``by_char`` indexes the rule patterns by character; ``flag_chars`` are the characters
-    of the flag patterns (runs of them come after the gates in the automaton).
+    ``by_char`` indexes the rule patterns by character.
     Returns the gates, and whether they are prefixes; ((), False) if none is usable."""
     prefixes = tuple(regexinfo.literal_prefixes(pattern))
     candidates = [(prefixes, True)]
@@ -32,7 +30,7 @@ def choose_gates(
     for gates, anchored in candidates:
         if anchored and hide_each_other(gates):
             continue
-        if gates and all(usable_gate(gate, triggers, taken, by_char, flag_chars) for gate in gates):
+        if gates and all(usable_gate(gate, triggers, taken, by_char) for gate in gates):
             return gates, anchored
     return (), False
 
@@ -53,15 +51,12 @@ def usable_gate(
     triggers: set[str],
     taken: list[str],
     by_char: dict[str, list[str]],
-    flag_chars: set[str],
 ) -> bool:
     """A gate must not contain a trigger, nor overlap a pattern or another regex's gate
-    (one of the two would hide the other), nor start with a flag character (a flag starting
-    just before it would hide it; a gate hiding part of a flag run is harmless, since the
-    privacy detector only needs one flag of a long run)."""
+    (one of the two would hide the other)."""
     if gate in taken:  # already checked for an earlier regex, and accepted
         return True
-    if triggers.intersection(gate) or gate[0] in flag_chars:
+    if triggers.intersection(gate):
         return False
     chars = set(gate)
     near = {p for ch in chars for p in by_char.get(ch, ())}

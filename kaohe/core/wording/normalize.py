@@ -248,7 +248,12 @@ def _full() -> Normalizer:
 
 def fold(text: str) -> str:
     """Fold a short string completely (patterns, allowlist phrases, fingerprints)."""
-    return _full().fold(text)
+    full = _full()
+    folded = text.translate(full._lookup)
+    # Supplementary-plane keys (CJK Extension B…) only when the text has such characters.
+    if full._astral and not folded.isascii() and max(text) > "\uffff":
+        folded = folded.translate(full._astral)
+    return folded
 
 
 def normalize(text: str) -> NormalizedText:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from operator import mul
 
 from .model import Severity
 
@@ -48,35 +49,34 @@ _NUMBER = re.compile(
     rf"|[{_D}]{{3}}(?:(?P<c>[{_S}])[{_D}]{{4}}){{2,3}}(?P=c)[{_D}]{{1,4}})"
     rf"(?![{_D}])"
 )
-# Even that scan costs a third of an automaton pass, because pages are full of short numbers.
-# The gate below rules most pages out first, in C: every character becomes one byte (ASCII
-# digit → "0"; space, hyphen and any non-ASCII character, i.e. a possible separator → "-";
-# anything else → "x"), and one regex with a literal prefix looks for an 11-digit run or a
-# grouped phone / card number. Full-width digits are invisible to it, so a page with any of
-# them skips the gate: the checker's automaton reports runs of them (:data:`FLAGS`); a direct
-# caller pays ten one-character searches.
-_GATE = bytes(
-    ord("0") if 48 <= i <= 57 else ord("-") if chr(i) in " -?" else ord("x") for i in range(256)
-)
-_GATE_NEEDLE = re.compile(rb"000(?:0{8}|-0000-0000|0-0000-0000-0)")
-FLAG_CHARS = "０１２３４５６７８９"
-#: Three full-width digits in a row: any full-width number worth a look has them.
-FLAGS = tuple(a + b + c for a in FLAG_CHARS for b in FLAG_CHARS for c in FLAG_CHARS)
-# With an automaton that also reports single full-width digits (after the runs, so a run
-# wins) and the non-Latin-1 separators followed by a digit (:data:`SEPARATOR_FLAGS`), a
-# cheaper gate does (:func:`worth_detecting`): one Latin-1 encode, one translate (digit →
-# "0", space, hyphen and NBSP → "-", anything else → "x") and two substring searches for
-# digit-only or mostly-digit needles, which skip through the "x"s.
-WIDE_SEPARATORS = "\u3000－"
-SEPARATOR_FLAGS = tuple(
-    sep + digit for sep in WIDE_SEPARATORS for digit in "0123456789" + FLAG_CHARS
-)
-_RUN_GATE = bytes(
-    ord("0") if 48 <= i <= 57 else ord("-") if i in (0x20, 0x2D, 0xA0) else ord("x")
-    for i in range(256)
-)
-_RUN_NEEDLES = (b"0" * 11, b"000-0000-0000")
-_DIGITS = frozenset("0123456789" + FLAG_CHARS)
+# Even that scan costs a third of an automaton pass, because pages are full of short numbers,
+# so it only runs on the stretches of a page that can hold a value. A gate finds them in C:
+# the page's UTF-16 code units, one translate of their bytes and two substring searches.
+# Digits (0–9, ０–９) read "00" (low byte "0", high byte 00 or FF → "0"), and so does U+3000
+# (00 30); space, hyphen, NBSP and － read "-0"; X, x and ｘ read "X0" (Ｘ reads "00"); any
+# other byte becomes "." unless it collides with one of those. A value holds 11 digits in a
+# row, or a 3-4-4 group (a 4-4-4-n group starts with one), so its bytes hold one of
+# :data:`_NEEDLES`. The detector then runs on the run of non-"." bytes around the needle,
+# bounded by characters that hold a "." so can be in no value: there it finds exactly what a
+# whole-page scan finds, look-arounds included. Colliding characters (〔 is U+3014: "00")
+# only widen a stretch or open a needless one; a character outside the BMP (two code units)
+# puts the bytes out of step with the text, so such a page is scanned whole.
+_AS_DIGIT = {*range(0x30, 0x3A), *range(0x10, 0x1A), 0x00, 0xFF}
+_AS_SEPARATOR = {0x20, 0x2D, 0xA0, 0x0D}
+
+
+def _gate_byte(byte: int) -> int:
+    """What a byte of a UTF-16 code unit becomes in the gate."""
+    if byte in _AS_DIGIT:
+        return ord("0")
+    if byte in _AS_SEPARATOR:
+        return ord("-")
+    return ord("X") if byte in (0x58, 0x78) else ord(".")
+
+
+_GATE = bytes(map(_gate_byte, range(256)))
+_DIGIT, _SEPARATOR = b"00", b"-0"
+_NEEDLES = (_DIGIT * 11, _DIGIT * 3 + _SEPARATOR + _DIGIT * 4 + _SEPARATOR + _DIGIT * 4)
 _HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _SEPARATORS = dict.fromkeys(map(ord, " -－\u3000\u00a0"))
 REGEXES = (_NUMBER,)
@@ -97,8 +97,9 @@ class PrivacyHit:
 
 def id_check_char(first17: str) -> str:
     """The GB 11643 check character for the first 17 digits."""
-    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
-    return _ID_CHECK[total % 11]
+    if len(first17) != len(_ID_WEIGHTS):
+        raise ValueError(f"需要17位数字：{first17!r}")
+    return _ID_CHECK[sum(map(mul, map(int, first17), _ID_WEIGHTS)) % 11]
 
 
 def id_birth_date(number: str) -> date | None:
@@ -150,56 +151,59 @@ def is_mobile(digits: str) -> bool:
 def mask(value: str, head: int, tail: int) -> str:
     """Keep ``head`` leading and ``tail`` trailing digits, star the others (separators
     stay, so a masked value still looks like what was on the page)."""
+    if value.isalnum():  # no separators: one slice each
+        stars = max(0, len(value) - head - tail)
+        return value[:head] + "*" * stars + value[head + stars :]
     positions = [i for i, ch in enumerate(value) if ch.isalnum()]
     hidden = set(positions[head : len(positions) - tail])
     return "".join("*" if i in hidden else ch for i, ch in enumerate(value))
 
 
-def worth_detecting(
-    text: str, wide_run: bool, lone_wide_digit: bool, separators: list[int]
-) -> bool:
-    """Can :func:`detect` find anything in ``text``? For callers whose automaton reported
-    runs of three full-width digits (``wide_run``), lone full-width digits, and the
-    positions of :data:`SEPARATOR_FLAGS`. It says yes wherever the byte gate of
-    :func:`detect` (or a full-width run) would let a value through: an 11-digit run, or a
-    3-4-4 / 4-4-4-n group with a space, hyphen or NBSP, shows in the translated bytes; a
-    wide separator has a digit before it; a full-width digit anywhere lets the page through."""
-    if wide_run:
-        return True
-    gate = text.encode("latin-1", "replace").translate(_RUN_GATE)
-    if _RUN_NEEDLES[0] in gate or _RUN_NEEDLES[1] in gate:
-        return True
-    for position in separators:
-        # A full-width digit after the separator may hide a full-width run: look anyway.
-        if (position and text[position - 1] in _DIGITS) or text[position + 1] in FLAG_CHARS:
-            return True
-    # A lone full-width digit may belong to a mixed-width number ("1３8１2３4５6７8"), which
-    # no byte gate sees: such (rare) pages get the detector.
-    return lone_wide_digit
-
-
-def detect(
-    text: str,
-    page_date: date | None = None,
-    *,
-    full_width: bool | None = None,
-    gated: bool = False,
-) -> list[PrivacyHit]:
-    """All personal-data values in ``text`` (offsets into ``text``). ``full_width``: whether
-    the text has full-width digits, when the caller already knows. ``gated``: the caller
-    already knows that the text is worth a look (:func:`worth_detecting`)."""
+def detect(text: str, page_date: date | None = None, *, gated: bool = False) -> list[PrivacyHit]:
+    """All personal-data values in ``text`` (offsets into ``text``). ``gated``: the caller
+    already knows that the whole text is worth a look, so it is scanned without the byte
+    gate (the reference the gated scan is tested against)."""
+    if gated:
+        return _scan(text, 0, len(text), page_date)
+    units = text.encode("utf-16-le", "surrogatepass")
+    if len(units) != 2 * len(text):  # characters outside the BMP: no gate
+        return _scan(text, 0, len(text), page_date)
+    gate = units.translate(_GATE)
+    if _NEEDLES[0] not in gate and _NEEDLES[1] not in gate:  # most pages
+        return []
     hits: list[PrivacyHit] = []
-    if not gated and not _GATE_NEEDLE.search(text.encode("ascii", "replace").translate(_GATE)):
-        if full_width is None:
-            full_width = any(digit in text for digit in FLAG_CHARS)
-        if not full_width:
-            return hits
-    for match in _NUMBER.finditer(text):
+    for start, end in _stretches(gate):
+        hits += _scan(text, start, end, page_date)
+    return hits
+
+
+def _stretches(gate: bytes) -> list[tuple[int, int]]:
+    """``(start, end)`` character offsets of each run of non-"." bytes holding a needle,
+    left to right. The characters just outside a run hold a "." byte."""
+    stretches = []
+    position = 0
+    while True:
+        found = [i for i in (gate.find(needle, position) for needle in _NEEDLES) if i >= 0]
+        if not found:
+            return stretches
+        anchor = min(found)
+        start = gate.rfind(b".", 0, anchor) + 1
+        end = gate.find(b".", anchor)
+        if end < 0:
+            end = len(gate)
+        stretches.append(((start + 1) // 2, end // 2))
+        position = end
+
+
+def _scan(text: str, start: int, end: int, page_date: date | None) -> list[PrivacyHit]:
+    """The detector over ``text[start:end]``; its look-behind still sees ``text[start-1]``."""
+    hits: list[PrivacyHit] = []
+    for match in _NUMBER.finditer(text, start, end):
         value = match.group().translate(_HALF_WIDTH)
-        start, end = match.span()
+        begin, stop = match.span()
         if value[-1] in "Xx" and len(value) != 18:
-            value, end = value[:-1], end - 1  # an X only belongs to an ID number
-        hit = _classify(text, start, end, value, page_date)
+            value, stop = value[:-1], stop - 1  # an X only belongs to an ID number
+        hit = _classify(text, begin, stop, value, page_date)
         if hit is not None:
             hits.append(hit)
     return hits

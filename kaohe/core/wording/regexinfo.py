@@ -11,7 +11,8 @@ answer errs on the safe side: "always run" or "fold everything the regex mention
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as parser  # type: ignore[attr-defined]
 
@@ -175,5 +176,45 @@ def overlaps(a: str, b: str) -> bool:
         return True
     for k in range(1, min(len(a), len(b))):  # noqa: SIM110 - a plain loop is much faster
         if a[-k:] == b[:k] or b[-k:] == a[:k]:
+            return True
+    return False
+
+
+def union(patterns: Sequence[str]) -> re.Pattern[str] | None:
+    """One regex matching wherever any of ``patterns`` matches (at a position, or anywhere),
+    to tell in one call that none of them can; None if they cannot be combined. Each is put
+    in its own branch with its group names made unique; the parse of each renamed pattern
+    must equal the original's (only names changed), and back-references are refused, since
+    renumbered groups would change what they refer to."""
+    branches = []
+    try:
+        for number, pattern in enumerate(patterns):
+            parsed = parser.parse(pattern)
+            if _has_groupref(parsed):
+                return None
+            renamed = pattern
+            for name in parsed.state.groupdict:
+                renamed = renamed.replace(f"(?P<{name}>", f"(?P<u{number}_{name}>")
+            if str(parser.parse(renamed)) != str(parsed):
+                return None
+            branches.append(f"(?:{renamed})")
+        return re.compile("|".join(branches))
+    except re.error:  # e.g. inline global flags, which must come first
+        return None
+
+
+def _has_groupref(items: Iterable) -> bool:
+    for op, av in items:
+        if op in (sre.GROUPREF, sre.GROUPREF_EXISTS):
+            return True
+        if op is sre.SUBPATTERN and _has_groupref(av[-1]):
+            return True
+        if op in _REPEATS and _has_groupref(av[2]):
+            return True
+        if op is sre.BRANCH and any(_has_groupref(branch) for branch in av[1]):
+            return True
+        if op in (sre.ASSERT, sre.ASSERT_NOT) and _has_groupref(av[1]):
+            return True
+        if op is sre.ATOMIC_GROUP and _has_groupref(av):
             return True
     return False
