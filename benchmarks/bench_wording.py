@@ -16,11 +16,15 @@ CPython's cached UTF-8 form of a string another run already converted):
   (leftmost-longest, as the checker uses it);
 - bare ``daachorse`` (if installed) with the same patterns, with its default prefilter and
   without it (the checker's choice; on these pages it saves 5–10%);
-- ``Checker.scan`` (fold + automaton + regex rules + privacy + findings), with each engine
-  (daachorse is the checker's default; ahocorasick-rs stays selectable).
+- ``Checker.scan`` of the wording (错敏) rules — fold + automaton + regex rules + roster +
+  findings — with each engine (daachorse is the checker's default; ahocorasick-rs stays
+  selectable): the "wording scan with ≥ 20,000 rules" the issue's target is about;
+- ``Checker.scan`` with personal-data detection as well (身份证号, 手机号, 银行卡号: the
+  issue's separate privacy check, no automaton work), i.e. what an inspection runs per page.
 
 No assertions: it prints a table, then the fastest bare engine and each kaohe run's share of
-its rate. Target: kaohe ≥ 50% of the FASTEST bare engine's rate.
+its rate. Target: the wording scan ≥ 50% of the FASTEST bare engine's rate; the share of the
+scan with personal data is printed beside it.
 """
 
 from __future__ import annotations
@@ -283,10 +287,27 @@ def main() -> None:
     except ImportError:
         print("daachorse not installed: skipped")
     on = date(2024, 6, 1)
-    runs.append(("kaohe scan (ahocorasick-rs)", lambda b: sum(len(checker.scan(p, on)) for p in b)))
+    wording_only = Checker.from_packs(
+        [*real, filler],
+        roster=roster,
+        allowlist=["精河县政务公开"],
+        engine="ahocorasick_rs",
+        personal_data=False,
+    )
+    runs.append(
+        ("kaohe wording (ahocorasick-rs)", lambda b: sum(len(wording_only.scan(p, on)) for p in b))
+    )
+    if daac_checker is not None:
+        dw = Checker.from_packs(
+            [*real, filler], roster=roster, allowlist=["精河县政务公开"], personal_data=False
+        )
+        runs.append(("kaohe wording (daachorse)", lambda b: sum(len(dw.scan(p, on)) for p in b)))
+    runs.append(
+        ("kaohe + personal data (AC-rs)", lambda b: sum(len(checker.scan(p, on)) for p in b))
+    )
     if daac_checker is not None:
         dc = daac_checker
-        runs.append(("kaohe scan (daachorse)", lambda b: sum(len(dc.scan(p, on)) for p in b)))
+        runs.append(("kaohe + personal data (daac)", lambda b: sum(len(dc.scan(p, on)) for p in b)))
 
     results = measure(runs, pages, args.repeat)
     base = results[0][1]
@@ -306,7 +327,8 @@ def main() -> None:
     print(f"fastest bare engine: {fastest} ({megabytes / fastest_cpu:.1f} MB/s)")
     for name, cpu, _, _ in results:
         if not name.startswith("bare "):
-            print(f"{name:<32} {fastest_cpu / cpu:7.0%} of {fastest} (target ≥ 50%)")
+            target = " (target ≥ 50%)" if "wording" in name else " (for comparison)"
+            print(f"{name:<32} {fastest_cpu / cpu:7.0%} of {fastest}{target}")
 
 
 if __name__ == "__main__":

@@ -119,3 +119,16 @@ def test_credit_code_of_digits_is_not_a_card():
     code = "121000000000000251"  # all digits, Luhn-valid, and a valid 统一社会信用代码
     assert luhn_ok(code) and is_credit_code(code)
     assert rules(f"统一社会信用代码：{code}") == []
+
+
+def test_personal_data_detection_can_be_left_out_of_a_checker():
+    """For texts meant to carry contact numbers (a notice's 联系电话): the wording rules
+    still run, personal data is not reported."""
+    from kaohe.core.wording import Category, Checker, load_default_packs
+
+    text = f"联系电话：13812345678，身份证号{VALID_ID}。精政办发[2020]6号。"
+    packs = load_default_packs()
+    both = Checker(packs).scan(text, date(2020, 11, 13))
+    wording = Checker(packs, personal_data=False).scan(text, date(2020, 11, 13))
+    assert {f.rule for f in both if f.category is Category.PRIVACY} == {PHONE_RULE, ID_RULE}
+    assert wording == [f for f in both if f.category is not Category.PRIVACY] != []
