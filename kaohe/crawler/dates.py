@@ -14,9 +14,10 @@ most deliberate statement of it to the least:
    a month without a day is read as its first day, the reading that never reports a rule
    that came into force later that month).
 
-4. when none of these is there, ``htmldate`` reads the page's structured markup (``<time>``,
-   JSON-LD ``datePublished``, date-classed elements…) — its cautious mode only: its free-text
-   guessing would date a page by the year of a 文号 it cites (〔2020〕 → 2020-01-01).
+4. when none of these is there and the page is no list of dated entries, ``htmldate``
+   reads the page's structured markup (``<time>``, JSON-LD ``datePublished``, date-classed
+   elements…) — its cautious mode only: its free-text guessing would date a page by the
+   year of a 文号 it cites (〔2020〕 → 2020-01-01).
 
 Dates before 1990 or after the inspection date (plus a day) are noise and skipped. List pages
 (the start page and the column pages) are not dated at all: they show entries of many dates,
@@ -55,6 +56,7 @@ META_DATE_KEYS = frozenset(
 )
 
 _DATE = r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}"
+_DATE_PARTS = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 # Labels that name the publication date itself, then generic ones (“日期” also matches
 # “成文日期”, the date a document was written: close enough when nothing better is printed).
 _PUBLISHED_LINE = re.compile(
@@ -94,11 +96,11 @@ def _valid(year: str, month: str, day: str) -> date | None:
 def _first_full_date(text: str, as_of: date) -> date | None:
     """The first full date in ``text`` (2020-03-15, 2020年3月15日, 2020/3/15, 20200315,
     2020-03-15T10:20:00+08:00); month-day forms need a year, so they do not count here."""
-    m = re.search(_DATE, text)
+    m = _DATE_PARTS.search(text)
     if m is not None:
-        found = find_dates(m.group(0), as_of)
-        if found:
-            return found[0]
+        found = _plausible(_valid(*m.groups()), as_of)
+        if found is not None:
+            return found
     m8 = _EIGHT_DIGITS.search(text)
     return _plausible(_valid(*m8.groups()), as_of) if m8 else None
 
@@ -171,6 +173,16 @@ def page_date(
     """The publication date of an article page: meta tag, else visible line, else URL, else
     (given the page's ``html``, produced only if needed) its date markup."""
     found = from_meta(meta, as_of) or from_text(text, as_of) or from_url(url, as_of)
-    if found is None and html is not None:
+    if found is None and html is not None and not lists_dates(text, as_of):
         found = from_markup(html(), url, as_of)
     return found
+
+
+def lists_dates(text: str, as_of: date) -> bool:
+    """Does the page show several dates, as a list page does (a column's second page,
+    ``index_1.html``, is no configured column URL)? Then no one date is its own, and
+    htmldate, which would pick one of the entries', is not asked."""
+    return len(find_dates(text, as_of)) >= LIST_DATES
+
+
+LIST_DATES = 3

@@ -124,6 +124,10 @@ def test_date_markup_read_by_htmldate_when_nothing_else_dates_a_page() -> None:
     assert asked == []
     assert page_date("http://h/a.html", (), "正文", AS_OF, markup).value == date(2021, 4, 2)
     assert asked == [True]
+    # a column's later list pages (index_1.html) list dated entries: no one date is theirs
+    listing = "政务动态\n关于开展检查的通知 2024-06-01\n会议纪要 2024-05-20\n工作简报 05-11"
+    assert page_date("http://h/col/index_1.html", (), listing, AS_OF, markup) is None
+    assert asked == [True]
 
 
 def test_checkers_taking_text_only_keep_working() -> None:
