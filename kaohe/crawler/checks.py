@@ -29,7 +29,14 @@ from datetime import date
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from .annual import annual_report_problem
-from .columns import ColumnConfig, ColumnState, ColumnStatus, freshness, newest_item_date
+from .columns import (
+    ColumnConfig,
+    ColumnState,
+    ColumnStatus,
+    freshness,
+    home_column,
+    newest_item_date,
+)
 from .crawl import CrawlResult, Page
 from .records import Attempts, FetchRecord, Verdict
 from .soft404 import is_root, redirected_to_root
@@ -311,6 +318,9 @@ def check_columns(
 ) -> tuple[list[Finding], list[ColumnStatus]]:
     """Findings for stale, empty and missing columns, plus every column's status.
 
+    The home page is checked as a column held to two weeks even when no configured column
+    points at it; it only ever reports being stale.
+
     A column that cannot be fetched for now (403/429/5xx/timeout) is reported as an
     ``unverified_link`` from the site's start page — it must be re-checked, not penalised.
     When the whole site is unreachable, its columns get no findings of their own: the
@@ -319,12 +329,17 @@ def check_columns(
     site_down = bool(check_reachability(crawl))
     findings: list[Finding] = []
     statuses: list[ColumnStatus] = []
+    homes = _home_urls(crawl)
+    if not any(_is_home(normalize(c.url) or c.url, homes) for c in columns):
+        columns = [*columns, home_column(crawl.start_url)]
     for config in columns:
         status = assess_column(config, crawl, as_of)
         statuses.append(status)
         c = config
         if site_down and host(c.url) == host(crawl.start_url):
             continue
+        if c.home and status.state is not ColumnState.STALE:
+            continue  # a home page without dates, or down (``unreachable`` says so): no finding
         if status.state is ColumnState.STALE:
             assert status.last_update is not None
             last = status.last_update.isoformat()

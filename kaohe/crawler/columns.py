@@ -97,6 +97,19 @@ class ColumnConfig:
     max_age_days: int
     # lists the 政府信息公开工作年度报告: also held to the 1月31日 rule (annual.py)
     annual_report: bool = False
+    # the site's home page, checked without being configured (see ``home_column``)
+    home: bool = False
+
+
+#: 《政府网站与政务新媒体检查指标》: a home page not updated for two weeks fails the site.
+HOME_COLUMN = "首页"
+HOME_MAX_AGE_DAYS = 14
+
+
+def home_column(start_url: str) -> ColumnConfig:
+    """The home page as a column held to two weeks: every inspection checks it, whether or
+    not the column file names it."""
+    return ColumnConfig("", HOME_COLUMN, start_url, HOME_MAX_AGE_DAYS, home=True)
 
 
 #: Column names that hold the annual reports, for column files that do not say (CLI, CSV).

@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime
 import aiohttp
 
 from .config import CrawlConfig
-from .dates import page_date
+from .dates import PageDate, page_date
 from .decode import decode_html
 from .extract import ListItem, ParsedPage, parse_html
 from .fetch import Fetcher, is_html
@@ -280,33 +280,24 @@ class Crawler:
                 attempts.records[-1] = replace(record, soft_404=reason)
             return
         items = self.items_everywhere or job.url in self._item_pages
-        args = (record.final_url, fetched.body, record.content_type, items)
-        if len(fetched.body) <= INLINE_PARSE_BYTES:
-            encoding, parsed = self._parse(*args)
-        else:
-            loop = asyncio.get_running_loop()
-            encoding, parsed = await loop.run_in_executor(self._parser, self._parse, *args)
         # List pages (start and column pages) show entries of many dates: no page date.
-        dated = None
-        if job.url not in self._item_pages:
-            body, content_type = fetched.body, record.content_type
-            dated = page_date(
-                record.final_url,
-                parsed.meta,
-                parsed.text,
-                self.as_of,
-                html=lambda: decode_html(body, content_type).text,
-            )
+        dated = job.url not in self._item_pages
+        args = (record.final_url, fetched.body, record.content_type, items, dated)
+        if len(fetched.body) <= INLINE_PARSE_BYTES:
+            encoding, parsed, date_ = self._parse(*args)
+        else:  # parsing and dating a big page would hold up every other request
+            loop = asyncio.get_running_loop()
+            encoding, parsed, date_ = await loop.run_in_executor(self._parser, self._parse, *args)
         record = replace(
             record,
             encoding=encoding,
-            page_date=dated.value if dated else None,
+            page_date=date_.value if date_ else None,
             soft_404=soft_404(parsed.title, parsed.text),
         )
         attempts.records[-1] = record
         result.pages[job.url] = Page(
             job.url, job.depth, record, parsed.title, parsed.text, parsed.links, parsed.items,
-            dated.value if dated else None, dated.source if dated else "", parsed.refresh,
+            date_.value if date_ else None, date_.source if date_ else "", parsed.refresh,
         )  # fmt: skip
         seen = self._seen
         for link in parsed.links:
@@ -314,8 +305,18 @@ class Crawler:
                 self._schedule(link, job.depth + 1)
 
     def _parse(
-        self, url: str, body: bytes, content_type: str | None, items: bool = True
-    ) -> tuple[str, ParsedPage]:
+        self,
+        url: str,
+        body: bytes,
+        content_type: str | None,
+        items: bool = True,
+        dated: bool = False,
+    ) -> tuple[str, ParsedPage, PageDate | None]:
+        """Decode and parse a page, and (``dated``) find its publication date."""
         decoded = decode_html(body, content_type)
         parsed = parse_html(url, decoded.text, self.config.max_parse_chars, items=items)
-        return decoded.encoding, parsed
+        found = None
+        if dated:
+            html = decoded.text
+            found = page_date(url, parsed.meta, parsed.text, self.as_of, html=lambda: html)
+        return decoded.encoding, parsed, found

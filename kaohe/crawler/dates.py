@@ -173,9 +173,19 @@ def page_date(
     """The publication date of an article page: meta tag, else visible line, else URL, else
     (given the page's ``html``, produced only if needed) its date markup."""
     found = from_meta(meta, as_of) or from_text(text, as_of) or from_url(url, as_of)
-    if found is None and html is not None and not lists_dates(text, as_of):
+    if (
+        found is None
+        and html is not None
+        and len(text) <= MARKUP_TEXT
+        and not lists_dates(text, as_of)
+    ):
         found = from_markup(html(), url, as_of)
     return found
+
+
+#: Pages with more text than this are no articles htmldate should read (it parses the
+#: whole document again, which takes seconds for a multi-megabyte page).
+MARKUP_TEXT = 100_000
 
 
 def lists_dates(text: str, as_of: date) -> bool:

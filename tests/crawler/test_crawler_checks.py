@@ -100,6 +100,34 @@ def test_unreachable() -> None:
     assert [f["kind"] for f in report.to_dict()["findings"]] == ["unreachable"]
 
 
+def test_home_page_not_updated_for_two_weeks() -> None:
+    """Checked on every inspection, configured or not; it only ever reports being stale."""
+    as_of = date(2024, 6, 30)
+
+    def home(day: str) -> CrawlResult:
+        items = (ListItem(HOME + "art/1.html", "要闻", f"要闻 {day}"),) if day else ()
+        return crawl_with({HOME: [rec(HOME, 200)]}, [page(HOME, items=items)])
+
+    stale = build_report(home("2024-06-10"), [], as_of).to_dict()["findings"]
+    assert stale == [
+        {
+            "kind": "stale_column",
+            "unit": "",
+            "column": "首页",
+            "url": HOME,
+            "last_update": "2024-06-10",
+            "max_age_days": 14,
+        }
+    ]
+    assert build_report(home("2024-06-20"), [], as_of).to_dict()["findings"] == []
+    assert build_report(home(""), [], as_of).to_dict()["findings"] == []  # no dates: no finding
+    # a column file that names the home page is held to its own interval instead
+    own = ColumnConfig("县政府办", "首页要闻", HOME, 30)
+    report = build_report(home("2024-06-10"), [own], as_of)
+    assert report.to_dict()["findings"] == []
+    assert [status.config.column for status in report.columns] == ["首页要闻"]
+
+
 @dataclass
 class Duck:
     """A finding from another engineer's checker, not our class."""

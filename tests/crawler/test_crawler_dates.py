@@ -33,7 +33,14 @@ from kaohe.crawler import (
     save_records,
 )
 from kaohe.crawler.checks import accepts_page_date
-from kaohe.crawler.dates import from_markup, from_meta, from_text, from_url, page_date
+from kaohe.crawler.dates import (
+    MARKUP_TEXT,
+    from_markup,
+    from_meta,
+    from_text,
+    from_url,
+    page_date,
+)
 from kaohe.crawler.extract import parse_html
 
 AS_OF = date(2024, 6, 30)
@@ -127,6 +134,8 @@ def test_date_markup_read_by_htmldate_when_nothing_else_dates_a_page() -> None:
     # a column's later list pages (index_1.html) list dated entries: no one date is theirs
     listing = "政务动态\n关于开展检查的通知 2024-06-01\n会议纪要 2024-05-20\n工作简报 05-11"
     assert page_date("http://h/col/index_1.html", (), listing, AS_OF, markup) is None
+    # nor of a page too big to be an article (htmldate would parse megabytes again)
+    assert page_date("http://h/big.html", (), "填充" * MARKUP_TEXT, AS_OF, markup) is None
     assert asked == [True]
 
 
