@@ -126,3 +126,20 @@ def inspected(run_inspection, rules):
     inspection = run_inspection()
     assert inspection.status == "done", inspection.errors
     return inspection
+
+
+@pytest.fixture
+def work_task():
+    """What ``kaohe db_worker`` does with a task it has claimed (its polling loop takes an
+    exclusive transaction, which the test's own transaction does not allow on SQLite)."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    def work(task) -> None:
+        worker = Worker(
+            queue_names=["default"], interval=0, batch=True, backend_name="default",
+            startup_delay=False, max_tasks=None, worker_id="test-worker",
+        )  # fmt: skip
+        task.claim(worker.worker_id)
+        worker.run_task(task)
+
+    return work

@@ -110,10 +110,9 @@ def test_kaohe_probe_for_cron(site, planted):
         call_command("probe", "--site", "9999")
 
 
-def test_probes_chain_through_the_database_queue(settings, site, planted):
+def test_probes_chain_through_the_database_queue(settings, site, planted, work_task):
     """With the embedded task backend, each probe is a task with ``run_after`` that, run by a
     worker, records its visit and queues the next."""
-    from django_tasks_db.management.commands.db_worker import Worker
     from django_tasks_db.models import DBTaskResult
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -124,12 +123,7 @@ def test_probes_chain_through_the_database_queue(settings, site, planted):
     assert task.run_after == site.next_probe_at
     assert task.args_kwargs["args"] == [site.id, site.next_probe_at.isoformat()]
 
-    worker = Worker(
-        queue_names=["default"], interval=0, batch=True, backend_name="default",
-        startup_delay=False, max_tasks=None, worker_id="test-worker",
-    )  # fmt: skip
-    task.claim(worker.worker_id)
-    worker.run_task(task)
+    work_task(task)
     task.refresh_from_db()
     assert task.status == "SUCCESSFUL", task.traceback
     assert task.return_value["ok"] is True

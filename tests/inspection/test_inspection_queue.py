@@ -7,7 +7,6 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from kaohe.inspection import services
@@ -21,18 +20,9 @@ def database_backend(settings):
     settings.TASKS = DB_BACKEND
 
 
-def _work(task: DBTaskResult) -> None:
-    """What ``kaohe db_worker`` does with a task it has claimed (its polling loop takes an
-    exclusive transaction, which the test's own transaction does not allow on SQLite)."""
-    worker = Worker(
-        queue_names=["default"], interval=0, batch=True, backend_name="default",
-        startup_delay=False, max_tasks=None, worker_id="test-worker",
-    )  # fmt: skip
-    task.claim(worker.worker_id)
-    worker.run_task(task)
-
-
-def test_a_run_waits_in_the_queue_for_a_worker(database_backend, login, open_campaign, site, rules):
+def test_a_run_waits_in_the_queue_for_a_worker(
+    database_backend, login, open_campaign, site, rules, work_task
+):
     client = login("office")
     response = client.post(
         reverse("inspection:start", args=[open_campaign.code, site.id]),
@@ -50,7 +40,7 @@ def test_a_run_waits_in_the_queue_for_a_worker(database_backend, login, open_cam
     again = client.post(reverse("inspection:start", args=[open_campaign.code, site.id]), {"as_of": "2024-06-30", "max_pages": 50})  # fmt: skip
     assert again.status_code == 409 and Inspection.objects.filter(site=site).count() == 1
 
-    _work(task)
+    work_task(task)
     task.refresh_from_db()
     inspection.refresh_from_db()
     assert task.status == "SUCCESSFUL", task.traceback
@@ -75,7 +65,9 @@ def test_db_worker_command_runs_the_queue(
     assert inspection.status == Inspection.Status.DONE
 
 
-def test_schedule_queues_the_next_run(database_backend, login, open_campaign, site, rules):
+def test_schedule_queues_the_next_run(
+    database_backend, login, open_campaign, site, rules, work_task
+):
     client = login("office")
     response = client.post(
         reverse("inspection:schedule", args=[open_campaign.code, site.id]), {"schedule_days": 7}
@@ -92,7 +84,7 @@ def test_schedule_queues_the_next_run(database_backend, login, open_campaign, si
     assert not DBTaskResult.objects.ready().filter(pk=task.pk).exists()  # not due yet
 
     # when it comes due, the worker runs it, and it queues the one after
-    _work(task)
+    work_task(task)
     task.refresh_from_db()
     assert task.status == "SUCCESSFUL", task.traceback
     run = Inspection.objects.get(site=site)
