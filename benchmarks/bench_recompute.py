@@ -45,7 +45,7 @@ def populate(units: int, records: int) -> None:
     from django.db import connection, transaction
 
     from kaohe.assessment.models import Campaign, GradeBand, Indicator, RankingGroup, Scorecard
-    from kaohe.registry.models import Category
+    from kaohe.registry.models import Category, Unit
 
     call_command("migrate", verbosity=0)
     rng = random.Random(2020)
@@ -61,11 +61,7 @@ def populate(units: int, records: int) -> None:
                     for i in range(units)
                 ],
             )
-        unit_ids = list(
-            __import__("kaohe.registry.models", fromlist=["Unit"]).Unit.objects.values_list(
-                "id", flat=True
-            )
-        )
+        unit_ids = list(Unit.objects.values_list("id", flat=True))
         leaves = []
         for c in range(CARDS):
             card = Scorecard.objects.create(
