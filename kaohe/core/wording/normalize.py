@@ -146,14 +146,15 @@ class Normalizer:
         self._runs = re.compile("[" + _escape_class(chars) + "]+") if chars else None
         self._deletions = re.compile("[" + _escape_class(DELETED_CHARS) + "]")
 
-    def fold(self, text: str) -> str:
-        """Folded text only, for rule patterns and short strings."""
-        return self._translate(text)
-
     def _translate(self, text: str) -> str:
         folded = text.translate(self._lookup)
-        # UTF-16 needs two units per supplementary-plane character: a cheap test for them.
-        if self._astral and len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text):
+        # Supplementary-plane keys (CJK Extension B…) only when the text has such characters:
+        # UTF-16 needs two units for each of them, a cheap test (ASCII text needs none).
+        if (
+            self._astral
+            and not text.isascii()
+            and len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text)
+        ):
             folded = folded.translate(self._astral)
         return folded
 
@@ -248,12 +249,7 @@ def _full() -> Normalizer:
 
 def fold(text: str) -> str:
     """Fold a short string completely (patterns, allowlist phrases, fingerprints)."""
-    full = _full()
-    folded = text.translate(full._lookup)
-    # Supplementary-plane keys (CJK Extension B…) only when the text has such characters.
-    if full._astral and not folded.isascii() and max(text) > "\uffff":
-        folded = folded.translate(full._astral)
-    return folded
+    return _full()._translate(text)
 
 
 def normalize(text: str) -> NormalizedText:

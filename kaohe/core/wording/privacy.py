@@ -25,7 +25,6 @@ from operator import mul
 from .model import Severity
 
 PACK = "privacy"
-VERSION = "1"
 
 ID_RULE, PHONE_RULE, BANK_RULE = "P001", "P002", "P003"
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)

@@ -79,28 +79,22 @@ class RosterHit:
 
 
 class Roster:
-    """Tenures indexed by name and by title."""
+    """Tenures indexed by name, and the titles looked for next to a name."""
 
     def __init__(
         self, tenures: Iterable[Tenure | tuple], titles: Iterable[str] = DEFAULT_TITLES
     ) -> None:
         self.tenures = tuple(t if isinstance(t, Tenure) else _tenure(*t) for t in tenures)
+        self.by_name: dict[str, list[Tenure]] = defaultdict(list)
         for tenure in self.tenures:
             if not tenure.name or not tenure.title:
                 raise ValueError(f"名册条目缺少姓名或职务：{tenure}")
             if tenure.end is not None and tenure.end < tenure.start:
                 raise ValueError(f"任职结束早于开始：{tenure}")
-        self.by_name: dict[str, list[Tenure]] = defaultdict(list)
-        self.by_title: dict[str, list[Tenure]] = defaultdict(list)
-        for tenure in self.tenures:
             self.by_name[tenure.name].append(tenure)
-            self.by_title[tenure.title].append(tenure)
         self.names = tuple(self.by_name)
-        known = set(self.by_title) | set(titles) if self.tenures else set()
+        known = {t.title for t in self.tenures} | set(titles) if self.tenures else set()
         self.titles = tuple(sorted(known, key=lambda t: (-len(t), t)))
-
-    def __bool__(self) -> bool:
-        return bool(self.tenures)
 
     def check(
         self, text: str, start: int, end: int, name: str, page_date: date | None

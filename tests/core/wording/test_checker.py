@@ -4,16 +4,9 @@ allowlist, ignore / mark-fixed, date-bound rules and the leader roster."""
 from datetime import date
 
 import pytest
+from kaohe_wording_testutil import ID_NUMBER, ROSTER
 
-from kaohe.core.wording import Category, Checker, Finding, Severity, Tenure
-
-ROSTER = [
-    ("张三", "副县长", date(2021, 1, 1), None),
-    ("李四", "县长", date(2020, 6, 1), date(2023, 12, 31)),
-    Tenure("王五", "县长", date(2024, 1, 1)),
-    ("赵六", "常务副县长", date(2022, 3, 1), None),
-]
-ID_NUMBER = "11010519491231002X"
+from kaohe.core.wording import Category, Checker, Finding, Severity
 
 # Clean sentences in 公文 style, written for these tests; none of them may be reported.
 CLEAN = (
@@ -26,11 +19,6 @@ CLEAN = (
     "邮政编码：833300。附件：关于印发《精河县政务公开工作考核办法》的通知（精政办发〔2023〕5号）。"
     "会议由副县长张三主持，县长李四出席并讲话。"
 )
-
-
-@pytest.fixture(scope="module")
-def checker() -> Checker:
-    return Checker.from_packs(roster=ROSTER)
 
 
 def by_rule(findings: list[Finding]) -> dict[str, Finding]:
@@ -312,8 +300,8 @@ def test_finding_kind_for_the_crawler(checker):
     assert [f.kind for f in findings] == ["wording", "privacy"]
 
 
-def test_daachorse_engine_gives_the_same_findings(checker):
-    other = Checker.from_packs(roster=ROSTER, engine="daachorse")
+def test_ahocorasick_rs_engine_gives_the_same_findings(checker):
+    other = Checker.from_packs(roster=ROSTER, engine="ahocorasick_rs")
     text = CLEAN + "县国土资源局要贯彻落实布署，县长张三，精政办发[2020]6号。縣國土資源局。"
     on = date(2023, 5, 1)
     assert other.scan(text, on) == checker.scan(text, on) != []

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from kaohe_wording_testutil import ID_NUMBER
 
 from kaohe.core.wording.privacy import (
     BANK_RULE,
@@ -16,14 +17,13 @@ from kaohe.core.wording.privacy import (
     mask,
 )
 
-VALID_ID = "11010519491231002X"  # the GB 11643-1999 sample number
 VALID_CARD = "6222021234567890128"  # Luhn-valid, made up
 
 
 def test_id_check_character_follows_gb11643():
-    assert id_check_char(VALID_ID[:17]) == "X"
-    assert is_valid_id(VALID_ID)
-    assert is_valid_id(VALID_ID.lower())
+    assert id_check_char(ID_NUMBER[:17]) == "X"
+    assert is_valid_id(ID_NUMBER)
+    assert is_valid_id(ID_NUMBER.lower())
 
 
 @pytest.mark.parametrize(
@@ -68,9 +68,9 @@ def rules(text):
 
 
 def test_id_phone_and_card_are_found_and_masked():
-    text = f"身份证号{VALID_ID}，手机13812345678，银行卡号{VALID_CARD}。"
+    text = f"身份证号{ID_NUMBER}，手机13812345678，银行卡号{VALID_CARD}。"
     assert rules(text) == [
-        (ID_RULE, VALID_ID, "110*************2X"),
+        (ID_RULE, ID_NUMBER, "110*************2X"),
         (PHONE_RULE, "13812345678", "138****5678"),
         (BANK_RULE, VALID_CARD, "6222***********0128"),
     ]
@@ -126,7 +126,7 @@ def test_personal_data_detection_can_be_left_out_of_a_checker():
     still run, personal data is not reported."""
     from kaohe.core.wording import Category, Checker, load_default_packs
 
-    text = f"联系电话：13812345678，身份证号{VALID_ID}。精政办发[2020]6号。"
+    text = f"联系电话：13812345678，身份证号{ID_NUMBER}。精政办发[2020]6号。"
     packs = load_default_packs()
     both = Checker(packs).scan(text, date(2020, 11, 13))
     wording = Checker(packs, personal_data=False).scan(text, date(2020, 11, 13))
