@@ -127,9 +127,6 @@ class Site:
         dead |= {(base + p, t) for p, t in self.dead_external}
         return dead
 
-    def expected_unverified(self, base: str) -> set[tuple[str, str]]:
-        return {(base + p, base + t) for p, t in self.unverified}
-
     def all_urls(self, base: str) -> list[str]:
         """Every site URL a full crawl requests: pages, dead targets and the 403/503 ones."""
         paths = {*self.pages, *self.statuses, *(t for _, t in self.dead_internal)}

@@ -19,19 +19,16 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
-from .columns import is_annual_report_column, item_date
+from .columns import ANNUAL_REPORT_WORDS, item_date
 from .extract import ListItem
 
-_REPORT_WORDS = ("年度报告", "年报")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(度)?")
-
-__all__ = ["annual_report_problem", "due", "is_annual_report_column", "report_year"]
 
 
 def report_year(title: str) -> int | None:
     """The year a report's title is about: the year written “YYYY年度”, else the first
     “YYYY年”; None when the title is not an annual report's."""
-    if not any(word in title for word in _REPORT_WORDS):
+    if not any(word in title for word in ANNUAL_REPORT_WORDS):
         return None
     years = list(_YEAR.finditer(title))
     if not years:

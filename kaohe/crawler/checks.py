@@ -288,7 +288,10 @@ def not_a_column(url: str, record: FetchRecord, page: Page | None, homes: set[st
     return record.soft_404 or ""
 
 
-def assess_column(config: ColumnConfig, crawl: CrawlResult, as_of: date) -> ColumnStatus:
+def assess_column(
+    config: ColumnConfig, crawl: CrawlResult, as_of: date, homes: set[str] | None = None
+) -> ColumnStatus:
+    """``homes``: :func:`_home_urls` of ``crawl``, when the caller has it already."""
     url = normalize(config.url) or config.url
     attempts = crawl.fetches.get(url)
     if attempts is None:
@@ -300,7 +303,7 @@ def assess_column(config: ColumnConfig, crawl: CrawlResult, as_of: date) -> Colu
     if verdict is Verdict.UNVERIFIED:
         return ColumnStatus(config, ColumnState.UNVERIFIED, status=status)
     page = crawl.pages.get(url)
-    reason = not_a_column(url, attempts.last, page, _home_urls(crawl))
+    reason = not_a_column(url, attempts.last, page, homes or _home_urls(crawl))
     if reason:
         return ColumnStatus(config, ColumnState.MISSING, status=status, reason=reason)
     items = page.items if page is not None else ()
@@ -333,7 +336,7 @@ def check_columns(
     if not any(_is_home(normalize(c.url) or c.url, homes) for c in columns):
         columns = [*columns, home_column(crawl.start_url)]
     for config in columns:
-        status = assess_column(config, crawl, as_of)
+        status = assess_column(config, crawl, as_of, homes)
         statuses.append(status)
         c = config
         if site_down and host(c.url) == host(crawl.start_url):

@@ -50,9 +50,13 @@ class Page:
     text: str
     links: tuple[str, ...]
     items: tuple[ListItem, ...]
-    date: date | None = None  # publication date of an article page (never of a list page)
-    date_source: str = ""  # where it was read: "meta:pubdate", "text:发布时间", "url"
+    date_source: str = ""  # where the date was read: "meta:pubdate", "text:发布时间", "url"
     refresh: str | None = None  # a <meta http-equiv="refresh"> target
+
+    @property
+    def date(self) -> date | None:
+        """Publication date of an article page (never of a list page): the record's."""
+        return self.record.page_date
 
 
 def new_session(
@@ -93,6 +97,7 @@ class CrawlResult:
     stopped: str | None = None  # "time_budget" or "max_fetches" when cut short
     requests: int = 0
     warc_file: str | None = None
+    page_urls: set[str] = field(default_factory=set, repr=False)  # URLs requested as pages
 
     def records(self) -> list[FetchRecord]:
         """Every fetch made, retries and robots.txt included."""
@@ -105,13 +110,10 @@ class CrawlResult:
     @property
     def pages_fetched(self) -> int:
         """In-scope pages that were requested as pages and got an HTTP answer."""
+        fetches = self.fetches
         return sum(
-            1
-            for url, attempts in self.fetches.items()
-            if url in self.page_urls and attempts.last.status is not None
+            1 for url in self.page_urls if url in fetches and fetches[url].last.status is not None
         )
-
-    page_urls: set[str] = field(default_factory=set, repr=False)  # URLs requested as pages
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,14 +153,13 @@ class Crawler:
             self.previous = {r.url: r for r in previous}
         self.resolver = resolver
         self.as_of = as_of or date.today()
-        year = self.as_of.year
         c = self.config
         self.guard = TrapGuard(
             max_url_length=c.max_url_length,
             max_query_variants=c.max_query_variants,
             max_calendar_variants=c.max_calendar_variants,
             max_segment_repeats=c.max_segment_repeats,
-            max_year=year + 1,
+            max_year=self.as_of.year + 1,
         )
         self._queue: asyncio.Queue[_Job] = asyncio.Queue()
         self._seen: set[str] = set()
@@ -171,9 +172,6 @@ class Crawler:
         # so that a slow parse (lexbor releases the GIL while parsing) cannot starve other
         # requests into timeouts. At most one large and one small DOM exist at a time.
         self._parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kaohe-parse")
-
-    def _session(self) -> aiohttp.ClientSession:
-        return new_session(self.config, self.resolver)
 
     async def crawl(self, start_url: str, seeds: Sequence[str] = ()) -> CrawlResult:
         """Crawl from ``start_url``; ``seeds`` (column URLs) are always fetched as pages."""
@@ -189,7 +187,7 @@ class Crawler:
         )
         self.result = result
         limiter = HostLimiter(self.config.concurrency, self.config.rate, self.config.max_backoff)
-        async with self._session() as session:
+        async with new_session(self.config, self.resolver) as session:
             fetcher = Fetcher(session, self.config, limiter, self.archive)
             self._item_pages = {start, *seed_urls}
             for url in [start, *seed_urls]:
@@ -297,7 +295,7 @@ class Crawler:
         attempts.records[-1] = record
         result.pages[job.url] = Page(
             job.url, job.depth, record, parsed.title, parsed.text, parsed.links, parsed.items,
-            date_.value if date_ else None, date_.source if date_ else "", parsed.refresh,
+            date_.source if date_ else "", parsed.refresh,
         )  # fmt: skip
         seen = self._seen
         for link in parsed.links:

@@ -72,6 +72,11 @@ _URL_DAY = re.compile(
     r"(?:^|[/_\-.a-z])t?((?:19|20)\d{2})[-/_]?(\d{2})[-/_]?(\d{2})(?:[/_.\-]|$)", re.I
 )
 _URL_MONTH = re.compile(r"/((?:19|20)\d{2})[-/_]?(\d{1,2})/")
+#: Pages with more text than this are no articles htmldate should read (it parses the
+#: whole document again, which takes seconds for a multi-megabyte page).
+MARKUP_TEXT = 100_000
+#: A page showing this many dates is a list of entries (:func:`lists_dates`).
+LIST_DATES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,16 +188,8 @@ def page_date(
     return found
 
 
-#: Pages with more text than this are no articles htmldate should read (it parses the
-#: whole document again, which takes seconds for a multi-megabyte page).
-MARKUP_TEXT = 100_000
-
-
 def lists_dates(text: str, as_of: date) -> bool:
     """Does the page show several dates, as a list page does (a column's second page,
     ``index_1.html``, is no configured column URL)? Then no one date is its own, and
     htmldate, which would pick one of the entries', is not asked."""
     return len(find_dates(text, as_of)) >= LIST_DATES
-
-
-LIST_DATES = 3

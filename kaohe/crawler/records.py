@@ -142,10 +142,10 @@ class Attempts:
 
     @property
     def verdict(self) -> Verdict:
-        verdicts = [r.verdict for r in self.records]
-        if verdicts[-1] is Verdict.DEAD and len(verdicts) < 2:
+        verdict = self.last.verdict
+        if verdict is Verdict.DEAD and len(self.records) < 2:
             return Verdict.UNVERIFIED  # unconfirmed death is not a death
-        return verdicts[-1]
+        return verdict
 
 
 def save_records(path: str | Path, records: Iterable[FetchRecord]) -> None:
