@@ -40,7 +40,7 @@ from kaohe.accounts.access import (
     scorable_indicators,
 )
 from kaohe.accounts.models import Role
-from kaohe.assessment.models import Campaign, Enrollment, Indicator, LedgerEntry
+from kaohe.assessment.models import Campaign, Enrollment, LedgerEntry
 from kaohe.assessment.results import recompute
 from kaohe.audit.trail import record, snapshot
 from kaohe.crawler import (
@@ -52,6 +52,7 @@ from kaohe.crawler import (
     read_response,
     save_records,
 )
+from kaohe.crawler.columns import ANNUAL_REPORT_WORDS
 from kaohe.crawler.urls import normalize
 from kaohe.crawler.warc import ArchivedResponse
 from kaohe.registry.models import Unit
@@ -115,7 +116,7 @@ def crawl_config() -> CrawlConfig:
 # ---------------------------------------------------------------- the column registry
 
 _KIND_WORDS = (
-    (Column.Kind.ANNUAL_REPORT, ("年度报告", "年报")),
+    (Column.Kind.ANNUAL_REPORT, ANNUAL_REPORT_WORDS),  # as the crawler's CLI infers it
     (Column.Kind.GUIDE, ("公开指南",)),
     (Column.Kind.SYSTEM, ("公开制度",)),
     (Column.Kind.STATUTORY, ("法定主动公开",)),
@@ -232,11 +233,12 @@ def import_columns(site: Site, data: bytes, filename: str, user) -> ColumnPlan:
     return plan
 
 
-def missing_mandatory(site: Site) -> list[tuple[Unit, list[str]]]:
-    """Units with columns on the site that lack one of the mandatory column kinds."""
+def missing_mandatory(columns: Iterable[Column]) -> list[tuple[Unit, list[str]]]:
+    """Units with columns on a site (``site.columns.select_related("unit")``) that lack one of
+    the mandatory column kinds."""
     kinds: dict[int, set[str]] = {}
     units: dict[int, Unit] = {}
-    for column in site.columns.select_related("unit"):
+    for column in columns:
         kinds.setdefault(column.unit_id, set()).add(column.kind)
         units[column.unit_id] = column.unit
     labels = dict(Column.Kind.choices)
@@ -586,6 +588,15 @@ def store_report(
     return counts
 
 
+#: A finding's review decision, carried to the same problem in a later run.
+_REVIEW_FIELDS = ("status", "reviewed_by_id", "reviewed_at", "review_reason", "ledger_entry_id")
+
+
+def _carry_review(row: Finding, old: Finding) -> None:
+    for name in _REVIEW_FIELDS:
+        setattr(row, name, getattr(old, name))
+
+
 def _compare(
     inspection: Inspection,
     rows: list[Finding],
@@ -613,11 +624,7 @@ def _compare(
             row.change = Finding.Change.PERSISTING
             row.previous = old
             if same_campaign and old.status != Finding.Status.NEW:
-                row.status = old.status
-                row.reviewed_by_id = old.reviewed_by_id
-                row.reviewed_at = old.reviewed_at
-                row.review_reason = old.review_reason
-                row.ledger_entry_id = old.ledger_entry_id
+                _carry_review(row, old)
         counts[row.change] += 1
     fetched = report.crawl.fetches if report.crawl is not None else {}
     for fingerprint, old in before.items():
@@ -625,31 +632,26 @@ def _compare(
             continue  # an ignored false positive is suppressed now, not fixed
         if old.url not in fetched:
             continue  # not looked at this time (page limit, time budget): unknown, not fixed
-        rows.append(
-            Finding(
-                inspection=inspection,
-                kind=old.kind,
-                unit=old.unit,
-                column_id=old.column_id,
-                fields=old.fields,
-                url=old.url,
-                fingerprint=fingerprint,
-                rule_mark=old.rule_mark,
-                context_before=old.context_before,
-                context_after=old.context_after,
-                change=Finding.Change.FIXED,
-                previous=old,
-                status=old.status,
-                reviewed_by_id=old.reviewed_by_id,
-                reviewed_at=old.reviewed_at,
-                review_reason=old.review_reason,
-                ledger_entry_id=old.ledger_entry_id,
-                fetched_at=old.fetched_at,
-                http_status=old.http_status,
-                warc_file=old.warc_file,
-                warc_offset=old.warc_offset,
-            )  # fmt: skip
+        fixed = Finding(
+            inspection=inspection,
+            kind=old.kind,
+            unit=old.unit,
+            column_id=old.column_id,
+            fields=old.fields,
+            url=old.url,
+            fingerprint=fingerprint,
+            rule_mark=old.rule_mark,
+            context_before=old.context_before,
+            context_after=old.context_after,
+            change=Finding.Change.FIXED,
+            previous=old,
+            fetched_at=old.fetched_at,
+            http_status=old.http_status,
+            warc_file=old.warc_file,
+            warc_offset=old.warc_offset,
         )
+        _carry_review(fixed, old)
+        rows.append(fixed)
         counts[Finding.Change.FIXED] += 1
     return {str(k): v for k, v in counts.items()}
 
@@ -718,11 +720,15 @@ def rules_for(user, campaign: Campaign) -> list[FindingRule]:
 
 
 def _rule_filter(rules: Iterable[FindingRule]) -> Q:
-    """Findings one of ``rules`` applies to: its kind, of a unit enrolled on its scorecard."""
-    q = Q(pk__in=[])
+    """Findings one of ``rules`` applies to: its kind, of a unit enrolled on its scorecard
+    (one enrollment subquery per scorecard, however many kinds map to it)."""
+    kinds: dict[int, set[str]] = {}
     for rule in rules:
-        enrolled = Enrollment.objects.filter(scorecard_id=rule.indicator.scorecard_id)
-        q |= Q(kind=rule.kind, unit_id__in=enrolled.values("unit_id"))
+        kinds.setdefault(rule.indicator.scorecard_id, set()).add(rule.kind)
+    q = Q(pk__in=[])
+    for card, card_kinds in kinds.items():
+        enrolled = Enrollment.objects.filter(scorecard_id=card).values("unit_id")
+        q |= Q(kind__in=sorted(card_kinds), unit_id__in=enrolled)
     return q
 
 
@@ -896,7 +902,7 @@ def accept(
     campaign = finding.inspection.campaign
     amount = rule.amount if amount is None else amount
     reason = reason.strip() or render_reason(rule.reason_template, finding)
-    indicator = Indicator.objects.get(pk=rule.indicator_id)
+    indicator = rule.indicator
     with transaction.atomic():
         locked_campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
         require_open_for_scoring(locked_campaign)

@@ -23,6 +23,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from kaohe.accounts.access import (
+    READ_ALL_ROLES,
     STAFF_ROLES,
     get_campaign,
     require_open_for_scoring,
@@ -49,9 +50,7 @@ from .forms import (
 )
 from .models import KIND_LABELS, TEXT_KINDS, AllowlistEntry, Finding, FindingRule, Inspection, Site
 
-STAFF = (Role.OFFICE, Role.ADMIN)
-READERS = (Role.OFFICE, Role.ADMIN, Role.LEADER)
-REVIEWERS = (Role.OFFICE, Role.ADMIN, Role.SCORER)
+REVIEWERS = (*STAFF_ROLES, Role.SCORER)
 # The archived page is someone else's HTML: no script, no forms, no plugins, an opaque origin,
 # nothing fetched (its images and styles would call the live site, and could track the viewer).
 SANDBOX_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -69,7 +68,7 @@ def _require_staff(request: HttpRequest) -> None:
 # ---------------------------------------------------------------- sites and columns
 
 
-@roles_required(*READERS)
+@roles_required(*READ_ALL_ROLES)
 def sites(request: HttpRequest, code: str) -> HttpResponse:
     campaign = get_campaign(request.user, code)
     form = SiteForm(request.POST or None)
@@ -85,7 +84,8 @@ def sites(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("inspection:site", code=code, site_id=site.id)
     all_sites = list(Site.objects.select_related("unit").order_by("name", "id"))
     last = {}
-    for run_ in Inspection.objects.filter(campaign=campaign).order_by("-created_at", "-id"):
+    runs = Inspection.objects.filter(campaign=campaign).defer("report", "errors")
+    for run_ in runs.order_by("-created_at", "-id"):
         last.setdefault(run_.site_id, run_)
     weeks = availability.week([s.id for s in all_sites])
     rows = [(s, last.get(s.id), weeks[s.id]) for s in all_sites]
@@ -110,11 +110,12 @@ def _site(request: HttpRequest, code: str, site_id: int):
 
 def _render_site(request, campaign, site, *, import_form=None, plan=None, start_form=None,
                  schedule_form=None, status=200) -> HttpResponse:  # fmt: skip
-    runs = list(site.inspections.filter(campaign=campaign).order_by("-created_at", "-id")[:20])
+    runs = site.inspections.filter(campaign=campaign).defer("report", "errors")
+    columns = list(site.columns.select_related("unit"))
     context = {
-        "campaign": campaign, "site": site, "staff": _staff(request), "runs": runs,
-        "columns": list(site.columns.select_related("unit")),
-        "missing": services.missing_mandatory(site),
+        "campaign": campaign, "site": site, "staff": _staff(request),
+        "runs": list(runs.order_by("-created_at", "-id")[:20]),
+        "columns": columns, "missing": services.missing_mandatory(columns),
         "import_form": import_form or ColumnImportForm(), "plan": plan,
         "start_form": start_form or StartForm(),
         "schedule_form": schedule_form or ScheduleForm(
@@ -129,14 +130,14 @@ def _render_site(request, campaign, site, *, import_form=None, plan=None, start_
     return render(request, "inspection/site.html", context, status=status)
 
 
-@roles_required(*READERS)
+@roles_required(*READ_ALL_ROLES)
 def site(request: HttpRequest, code: str, site_id: int) -> HttpResponse:
     campaign, found = _site(request, code, site_id)
     return _render_site(request, campaign, found)
 
 
 @require_POST
-@roles_required(*STAFF)
+@roles_required(*STAFF_ROLES)
 def import_columns(request: HttpRequest, code: str, site_id: int) -> HttpResponse:
     campaign, found = _site(request, code, site_id)
     form = ColumnImportForm(request.POST, request.FILES)
@@ -150,7 +151,7 @@ def import_columns(request: HttpRequest, code: str, site_id: int) -> HttpRespons
     return redirect("inspection:site", code=code, site_id=found.id)
 
 
-@roles_required(*READERS)
+@roles_required(*READ_ALL_ROLES)
 def columns_template(request: HttpRequest, code: str, site_id: int) -> HttpResponse:
     _site(request, code, site_id)
     response = HttpResponse(
@@ -161,7 +162,7 @@ def columns_template(request: HttpRequest, code: str, site_id: int) -> HttpRespo
 
 
 @require_POST
-@roles_required(*STAFF)
+@roles_required(*STAFF_ROLES)
 def start(request: HttpRequest, code: str, site_id: int) -> HttpResponse:
     campaign, found = _site(request, code, site_id)
     form = StartForm(request.POST)
@@ -180,7 +181,7 @@ def start(request: HttpRequest, code: str, site_id: int) -> HttpResponse:
 
 
 @require_POST
-@roles_required(*STAFF)
+@roles_required(*STAFF_ROLES)
 def schedule(request: HttpRequest, code: str, site_id: int) -> HttpResponse:
     campaign, found = _site(request, code, site_id)
     form = ScheduleForm(request.POST)
@@ -215,14 +216,16 @@ def schedule(request: HttpRequest, code: str, site_id: int) -> HttpResponse:
 
 def _run(request: HttpRequest, code: str, run_id: int) -> Inspection:
     campaign = get_campaign(request.user, code)
+    related = ("site__unit", "campaign", "requested_by", "previous")
     return get_object_or_404(
-        Inspection.objects.select_related("site__unit", "campaign", "requested_by", "previous"),
+        # the crawl reports (this run's and the one compared with) are not shown on these pages
+        Inspection.objects.select_related(*related).defer("report", "previous__report"),
         pk=run_id,
         campaign=campaign,
     )
 
 
-@roles_required(*READERS)
+@roles_required(*READ_ALL_ROLES)
 def run(request: HttpRequest, code: str, run_id: int) -> HttpResponse:
     inspection = _run(request, code, run_id)
     findings = inspection.findings.select_related("unit", "column")
@@ -248,7 +251,7 @@ def run(request: HttpRequest, code: str, run_id: int) -> HttpResponse:
     })  # fmt: skip
 
 
-@roles_required(*READERS)
+@roles_required(*READ_ALL_ROLES)
 def progress(request: HttpRequest, code: str, run_id: int) -> HttpResponse:
     inspection = _run(request, code, run_id)
     response = render(request, "inspection/_progress.html", {
@@ -262,7 +265,7 @@ def progress(request: HttpRequest, code: str, run_id: int) -> HttpResponse:
 # ---------------------------------------------------------------- rules and allowlist
 
 
-@roles_required(*READERS)
+@roles_required(*READ_ALL_ROLES)
 def rules(request: HttpRequest, code: str) -> HttpResponse:
     campaign = get_campaign(request.user, code)
     form = FindingRuleForm(request.POST or None, campaign=campaign)
@@ -298,7 +301,7 @@ def rules(request: HttpRequest, code: str) -> HttpResponse:
     }, status=status)  # fmt: skip
 
 
-@roles_required(*STAFF)
+@roles_required(*STAFF_ROLES)
 def allowlist(request: HttpRequest, code: str) -> HttpResponse:
     campaign = get_campaign(request.user, code)
     if request.method == "POST":
@@ -422,8 +425,11 @@ def decide(request: HttpRequest, code: str, finding_id: int, action: str) -> Htt
     except PermissionDenied as exc:
         return _render_finding(request, found, forms={action: form}, error=str(exc), status=403)
     except ValidationError as exc:
-        form.add_error(None, " ".join(exc.messages))
-        return _render_finding(request, found, forms={action: form}, status=422)
+        said = " ".join(exc.messages)
+        form.add_error(None, said)
+        # decided meanwhile: the forms are not shown any more, so the page says it on top
+        error = "" if found.reviewable else said
+        return _render_finding(request, found, forms={action: form}, error=error, status=422)
     messages.success(request, notice)
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(
