@@ -5,8 +5,6 @@
 Publication freezes the results, so nothing moves back out of 已发布.
 """
 
-from dataclasses import dataclass
-
 ORDER = ("draft", "scoring", "review", "appeal", "approved", "published")
 LABELS = {
     "draft": "草稿",
@@ -27,32 +25,18 @@ FORWARD_ROLES = {
 BACKWARD_ROLES = {"office"}
 
 
-@dataclass(frozen=True)
-class Move:
-    source: str
-    target: str
-
-    @property
-    def forward(self) -> bool:
-        return ORDER.index(self.target) == ORDER.index(self.source) + 1
-
-    @property
-    def backward(self) -> bool:
-        return ORDER.index(self.target) == ORDER.index(self.source) - 1
-
-
 def check_move(source: str, target: str, role: str, reason: str) -> None:
     """Raise ValueError (Chinese message) unless ``role`` may move ``source`` → ``target``."""
     if source not in ORDER or target not in ORDER:
         raise ValueError(f"未知状态：{source} → {target}")
-    move = Move(source, target)
     if source == "published":
         raise ValueError("考核已发布，结果已冻结，不能再变更状态。")
-    if move.forward:
+    step = ORDER.index(target) - ORDER.index(source)
+    if step == 1:
         if role not in FORWARD_ROLES[target]:
             raise ValueError(f"无权将考核推进到“{LABELS[target]}”。")
         return
-    if move.backward:
+    if step == -1:
         if role not in BACKWARD_ROLES:
             raise ValueError(f"无权将考核退回到“{LABELS[target]}”。")
         if not reason.strip():

@@ -35,6 +35,7 @@ __all__ = [
     "display_width",
     "notice_document",
     "render_notice_docx",
+    "scaled_widths",
     "write_notice_docx",
 ]
 
@@ -113,8 +114,8 @@ def _set_indent(paragraph: DocxParagraph, **chars: float) -> None:
     set_child(paragraph._p.get_or_add_pPr(), "ind", attrs, P_ORDER)
 
 
-def _column_widths(columns: Sequence[ColumnKind], total: int = st.TEXT_WIDTH) -> list[int]:
-    weights = [COLUMN_WEIGHTS[c] for c in columns]
+def scaled_widths(weights: Sequence[float], total: int = st.TEXT_WIDTH) -> list[int]:
+    """Column widths in twips in proportion to ``weights``, adding up to ``total`` exactly."""
     widths = [int(total * w / sum(weights)) for w in weights]
     widths[-1] += total - sum(widths)
     return widths
@@ -270,7 +271,7 @@ def _write_annexes(document: Document, notice: Notice) -> None:
                 add_blank_lines(document, 1)
             if table.caption:
                 add_paragraph(document, st.TABLE_CAPTION, table.caption)
-            widths = _column_widths([c.kind for c in table.columns])
+            widths = scaled_widths([COLUMN_WEIGHTS[c.kind] for c in table.columns])
             add_table(document, table.header, table.rows, widths)
 
 

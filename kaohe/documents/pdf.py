@@ -32,7 +32,7 @@ from pathlib import Path
 from docx.oxml.ns import qn
 from lxml import etree
 
-from .fonts import licensed_fonts_dir, write_fontconfig
+from .fonts import write_fontconfig
 from .ooxml import R_ORDER, set_child
 
 __all__ = [
@@ -98,7 +98,7 @@ def convert_to_pdf(
     with tempfile.TemporaryDirectory(prefix="kaohe-soffice-") as scratch:
         scratch_dir = Path(scratch)
         profile = scratch_dir / "profile"
-        fontconfig = write_fontconfig(scratch_dir / "fontconfig", fonts_dir or licensed_fonts_dir())
+        fontconfig = write_fontconfig(scratch_dir / "fontconfig", fonts_dir)
         # Convert into scratch first: a half-written PDF never appears at the target path.
         work_out = scratch_dir / "out"
         work_in = scratch_dir / "in" / source.name

@@ -20,7 +20,7 @@ from docx.document import Document
 from kaohe.core.numbers import format_score
 
 from . import styles as st
-from .docx_writer import add_blank_lines, add_paragraph, add_signature, add_table
+from .docx_writer import add_blank_lines, add_paragraph, add_signature, add_table, scaled_widths
 from .model import format_chinese_date
 from .ooxml import P_ORDER, set_child
 from .page import start_document
@@ -29,7 +29,6 @@ __all__ = [
     "Deduction",
     "ScorecardDeductions",
     "UnitReport",
-    "format_points",
     "render_unit_reports_docx",
     "unit_reports_document",
     "write_unit_reports_docx",
@@ -41,9 +40,6 @@ COLUMNS = ("序号", "指标", "扣分", "扣分原因", "佐证材料", "录入
 #: Relative widths of COLUMNS, sized for 小四 (12 pt): 序号/扣分 fit two characters,
 #: 录入人 three, 录入时间 a date over a time; reason and evidence take the rest.
 WEIGHTS = (1.1, 2.2, 1.1, 2.9, 2.4, 1.5, 2.1)
-
-
-format_points = format_score  # kept as this module's name for it: points as the notice writes them
 
 
 @dataclass(frozen=True)
@@ -116,12 +112,6 @@ def _row(i: int, d: Deduction) -> tuple[str, ...]:
     )
 
 
-def _widths() -> list[int]:
-    widths = [int(st.TEXT_WIDTH * w / sum(WEIGHTS)) for w in WEIGHTS]
-    widths[-1] += st.TEXT_WIDTH - sum(widths)
-    return widths
-
-
 def _write_unit(document: Document, report: UnitReport, *, new_page: bool) -> None:
     title = add_paragraph(document, st.TITLE, report.title)
     if new_page:
@@ -140,7 +130,7 @@ def _write_unit(document: Document, report: UnitReport, *, new_page: bool) -> No
             document,
             COLUMNS,
             rows,
-            _widths(),
+            scaled_widths(WEIGHTS),
             text_style=st.SMALL_TABLE_TEXT,
             header_style=st.SMALL_TABLE_HEADER,
             align=align,

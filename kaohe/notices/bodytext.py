@@ -1,4 +1,5 @@
-"""The notice body as editable plain text, one paragraph per line, and back to blocks."""
+"""The notice body as editable plain text (one paragraph per line, as
+``kaohe.core.notice.render_text`` writes it) read back into blocks."""
 
 import re
 
@@ -23,7 +24,3 @@ def parse_body(text: str) -> tuple[Block, ...]:
         else:
             blocks.append(Paragraph(line))
     return tuple(blocks)
-
-
-def body_text(blocks: tuple[Block, ...]) -> str:
-    return "\n".join(b.text + b.run_in if isinstance(b, Heading) else b.text for b in blocks) + "\n"

@@ -6,11 +6,12 @@ from django.utils import timezone
 
 from kaohe.assessment.models import Campaign
 from kaohe.core.notice.check import Finding, check_notice
-from kaohe.core.notice.draft import draft_body
+from kaohe.core.notice.draft import draft_body, render_text
+from kaohe.core.notice.facts import NoticeFacts
 from kaohe.documents.model import Notice, display_width
 
 from .annexes import addressees, annexes
-from .bodytext import body_text, parse_body
+from .bodytext import parse_body
 from .facts import notice_facts
 from .models import AcceptedFinding, NoticeDraft
 
@@ -36,9 +37,12 @@ def balance_title(title: str) -> str:
     return f"{title[: max(cuts)]}\n{title[max(cuts) :]}" if cuts else title
 
 
-def current_body(campaign: Campaign) -> str:
+def current_body(campaign: Campaign, facts: NoticeFacts | None = None) -> str:
+    """The office's edited text, else a fresh draft (from ``facts`` when the caller has them)."""
     draft = NoticeDraft.objects.filter(campaign=campaign).first()
-    return draft.body if draft else body_text(draft_body(notice_facts(campaign)))
+    if draft:
+        return draft.body
+    return render_text(draft_body(facts if facts is not None else notice_facts(campaign)))
 
 
 def build_notice(campaign: Campaign, date: dt.date | None = None) -> Notice:
@@ -58,8 +62,7 @@ def build_notice(campaign: Campaign, date: dt.date | None = None) -> Notice:
 
 def open_findings(campaign: Campaign, text: str | None = None) -> list[Finding]:
     """Findings of the checker on the notice text that the office has not accepted."""
-    findings = check_notice(
-        current_body(campaign) if text is None else text, notice_facts(campaign)
-    )
+    facts = notice_facts(campaign)
+    findings = check_notice(current_body(campaign, facts) if text is None else text, facts)
     accepted = set(AcceptedFinding.objects.filter(campaign=campaign).values_list("claim", "fact"))
     return [f for f in findings if (f.claim, f.fact) not in accepted]

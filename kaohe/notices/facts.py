@@ -39,7 +39,7 @@ def notice_facts(campaign: Campaign) -> NoticeFacts:
         units=units,
         groups=_groups(campaign, overall),
         indicators=_indicators(campaign, {row.group.name for row in overall}),
-        problems=_problems(campaign, units),
+        problems=_problems(campaign, overall),
         reports=(),
     )
 
@@ -108,10 +108,8 @@ def _lead_agencies(campaign: Campaign) -> tuple[str, ...]:
     return tuple(u.short_name or u.name for u in owners)
 
 
-def _problems(campaign: Campaign, units: dict[str, UnitFact]) -> tuple[ProblemFact, ...]:
-    by_unit_id = {}
-    for row in Result.objects.filter(campaign=campaign, group__scorecard__isnull=True):
-        by_unit_id[row.unit_id] = row.display_name
+def _problems(campaign: Campaign, overall: list[Result]) -> tuple[ProblemFact, ...]:
+    by_unit_id = {row.unit_id: row.display_name for row in overall}
     facts = []
     for kind, label, keywords, reason_part in PROBLEMS:
         hits = LedgerEntry.objects.filter(

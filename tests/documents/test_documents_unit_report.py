@@ -17,7 +17,6 @@ from kaohe.documents.unit_report import (
     Deduction,
     ScorecardDeductions,
     UnitReport,
-    format_points,
     render_unit_reports_docx,
     write_unit_reports_docx,
     write_unit_reports_per_file,
@@ -128,11 +127,3 @@ def test_one_file_per_unit(tmp_path: Path) -> None:
     assert paths[0].name == "示例单位甲2020年度考核扣分明细.docx"
     assert paths[3].name == "示例单位乙2020年度考核扣分明细(3).docx"
     assert render_unit_reports_docx(reports()[0])[:2] == b"PK"
-
-
-@pytest.mark.parametrize(
-    ("value", "text"),
-    [("2.50", "2.5"), ("100", "100"), ("0", "0"), ("1E+1", "10"), ("0.25", "0.25")],
-)
-def test_format_points(value: str, text: str) -> None:
-    assert format_points(Decimal(value)) == text

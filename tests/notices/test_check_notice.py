@@ -11,8 +11,7 @@ from kaohe.accounts.models import Membership, Role
 from kaohe.assessment import workflow
 from kaohe.assessment.models import GradeAdjustment
 from kaohe.assessment.results import recompute
-from kaohe.core.notice.draft import draft_body
-from kaohe.notices.bodytext import body_text
+from kaohe.core.notice.draft import draft_body, render_text
 from kaohe.notices.facts import notice_facts
 from kaohe.notices.models import AcceptedFinding, NoticeDraft
 
@@ -54,7 +53,7 @@ def test_without_the_recorded_adjustment_the_audit_bureau_is_reported(
 
 def test_a_draft_from_the_data_has_no_findings(campaign, tmp_path):
     draft = tmp_path / "draft.txt"
-    draft.write_text(body_text(draft_body(notice_facts(campaign))), encoding="gb18030")
+    draft.write_text(render_text(draft_body(notice_facts(campaign))), encoding="gb18030")
     assert check(str(draft)) == (0, "未发现与数据不一致之处。\n")
 
 
@@ -79,7 +78,7 @@ def test_a_campaign_without_window_basis_or_method_still_drafts(campaign):
     campaign.method = ""
     campaign.save()
     campaign.basis_documents.all().delete()
-    text = body_text(draft_body(notice_facts(campaign)))
+    text = render_text(draft_body(notice_facts(campaign)))
     assert text.startswith("精河县人民政府办公室对7个乡镇场和32个县直有关部门2020年")
     assert "于11月" not in text and "采用" not in text
 

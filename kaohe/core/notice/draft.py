@@ -136,7 +136,7 @@ def _opening(facts: NoticeFacts) -> str:
 
 
 def _process(facts: NoticeFacts) -> str:
-    first, last = facts.window if facts.window else (None, None)
+    first, last = facts.window
     when = OVERVIEW_WHEN.format(window=format_window(first, last)) if first and last else ""
     parts = [
         OVERVIEW_SCOPE.format(

@@ -101,7 +101,7 @@ class NoticeFacts:
 
     issuer: str  # "县政府办公室"
     year: int
-    window: tuple[date, date]  # the assessment window (11月9日-13日)
+    window: tuple[date | None, date | None]  # the assessment window (11月9日-13日), if set
     method: str  # "网上核验与日常考核相结合"
     basis: tuple[tuple[str, str], ...]  # (title, 文号)
     lead_agencies: tuple[str, ...]
