@@ -1,38 +1,22 @@
 """Forms of the unit portal, with evidence files checked by content, not by name."""
 
-import zipfile
 from decimal import Decimal
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from kaohe.core.numbers import CENT, format_score, parse_score
+from kaohe.scoring import evidence
+from kaohe.scoring.evidence import ACCEPT, Kind
 
 from .models import Appeal, Rectification
 
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-
-# kind -> (accepted suffixes, MIME type served back, shown inline in the browser)
-EVIDENCE_KINDS: dict[str, tuple[tuple[str, ...], str, bool]] = {
-    "pdf": ((".pdf",), "application/pdf", True),
-    "png": ((".png",), "image/png", True),
-    "jpeg": ((".jpg", ".jpeg"), "image/jpeg", True),
-    "docx": (
-        (".docx",),
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        False,
-    ),
-    "xlsx": (
-        (".xlsx",),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        False,
-    ),
-}
 ALLOWED_TEXT = "PDF、PNG、JPEG 图片、Word（.docx）或 Excel（.xlsx）"
-ACCEPT = ".pdf,.png,.jpg,.jpeg,.docx,.xlsx"
+# Every kind once, in the order they are tried (JPEG has two extensions).
+_KINDS = tuple(dict.fromkeys(evidence.KINDS.values()))
 
 
-def sniff(upload) -> str | None:
+def sniff(upload) -> Kind | None:
     """The evidence kind a file really is, from its first bytes (and, for the Office formats,
     the part names inside the ZIP); None if it is none of the accepted kinds.
 
@@ -42,38 +26,21 @@ def sniff(upload) -> str | None:
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(upload) as archive:  # reads the directory only, inflates nothing
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError):
-            return None
-        finally:
-            upload.seek(0)
-        if "[Content_Types].xml" in names:
-            if "word/document.xml" in names:
-                return "docx"
-            if "xl/workbook.xml" in names:
-                return "xlsx"
-    return None
-
-
-def kind_of_name(name: str) -> str | None:
-    lowered = name.lower()
-    for kind, (suffixes, _mime, _inline) in EVIDENCE_KINDS.items():
-        if lowered.endswith(suffixes):
+    parts = None
+    for kind in _KINDS:
+        if not head.startswith(kind.magic):
+            continue
+        if not kind.zip_part:
+            return kind
+        if parts is None:
+            parts = evidence.zip_parts(upload)
+        if "[Content_Types].xml" in parts and kind.zip_part in parts:
             return kind
     return None
 
 
 def validate_evidence_file(upload: UploadedFile) -> None:
-    if upload.size > MAX_EVIDENCE_BYTES:
+    if upload.size > evidence.MAX_BYTES:
         raise forms.ValidationError(
             f"证据文件不能超过 10 MB（本文件 {upload.size / 1024 / 1024:.1f} MB）。"
         )
@@ -84,11 +51,10 @@ def validate_evidence_file(upload: UploadedFile) -> None:
         raise forms.ValidationError(
             f"证据文件只接受 {ALLOWED_TEXT}；该文件的内容不是其中任何一种。"
         )
-    named = kind_of_name(upload.name or "")
-    if named != found:
-        suffix = EVIDENCE_KINDS[found][0][0]
+    if evidence.kind_of(upload.name or "") is not found:
         raise forms.ValidationError(
-            f"文件名“{upload.name}”与文件内容（{found.upper()}）不符，请改用扩展名 {suffix}。"
+            f"文件名“{upload.name}”与文件内容（{found.label}）不符，"
+            f"请改用扩展名 {evidence.suffix_of(found)}。"
         )
 
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django import forms
-from django.utils import timezone
 
 from kaohe.accounts.access import STAFF_ROLES, membership
 from kaohe.accounts.models import Role
@@ -162,8 +161,6 @@ class UnitPage:
     can_act: bool  # the signed-in user acts for this unit
     is_staff: bool
     appeal_problem: str | None
-    appeal_open: bool
-    rectify_open: bool
     open_appeals: int
     unverified: int
     failed: EntryRow | None = None
@@ -185,9 +182,8 @@ def build_page(
     role = found.role if found else None
     can_act = role == Role.UNIT and found is not None and found.unit_id == unit.id
     is_staff = role in STAFF_ROLES
-    problem = appeal_window_problem(campaign, timezone.now())
+    problem = appeal_window_problem(campaign)
     appeal_open = can_act and problem is None
-    rectify_open = campaign.status == Campaign.Status.PUBLISHED
     published = campaign.status == Campaign.Status.PUBLISHED
     show_totals = published or (
         campaign.status in (Campaign.Status.APPEAL, Campaign.Status.APPROVED)
@@ -239,7 +235,7 @@ def build_page(
         )
         if appeal_open and live and appeal is None and replaces is None:
             row.appeal_form = AppealForm(prefix=f"a{entry.id}")
-        if can_act and rectify_open and deduction and row.verified is None:
+        if can_act and published and deduction and row.verified is None:
             row.rectify_form = RectificationForm(prefix=f"r{entry.id}")
         if is_staff:
             row.verify_forms = {
@@ -298,8 +294,6 @@ def build_page(
         can_act=can_act,
         is_staff=is_staff,
         appeal_problem=problem,
-        appeal_open=appeal_open,
-        rectify_open=rectify_open,
         open_appeals=sum(1 for a in appeals if a.is_open),
         unverified=sum(1 for r in rect_rows if not r.is_verified),
         failed=failed[0] if failed else None,

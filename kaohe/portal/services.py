@@ -5,7 +5,6 @@ under a lock on the campaign row, so a decision can never slip in while the offi
 Every change is written to the audit trail in the same transaction.
 """
 
-import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
@@ -35,7 +34,7 @@ class Conflict(Exception):
     """The action was already done or overtaken by another change (shown as a message)."""
 
 
-def appeal_window_problem(campaign: Campaign, now: dt.datetime | None = None) -> str | None:
+def appeal_window_problem(campaign: Campaign) -> str | None:
     """Why an appeal cannot be filed now, or None while the window is open.
 
     The window is the 公示与复核 state up to its deadline (set when the office opened it).
@@ -46,9 +45,26 @@ def appeal_window_problem(campaign: Campaign, now: dt.datetime | None = None) ->
             "只有在“公示与复核”阶段才能申请复核。"
         )
     deadline = campaign.appeal_deadline
-    if deadline is not None and (now or timezone.now()) >= deadline:
+    if deadline is not None and timezone.now() >= deadline:
         local = timezone.localtime(deadline)
         return f"复核申请已于{local.year}年{local.month}月{local.day}日 {local:%H:%M}截止。"
+    return None
+
+
+def decision_problem(campaign: Campaign) -> str | None:
+    """Why the office cannot decide appeals now, or None during 公示与复核."""
+    if campaign.status != Campaign.Status.APPEAL:
+        return (
+            f"考核当前处于“{campaign.get_status_display()}”阶段，"
+            "复核决定只能在“公示与复核”阶段作出。"
+        )
+    return None
+
+
+def rectification_problem(campaign: Campaign) -> str | None:
+    """Why a unit cannot report rectification now, or None once the results are published."""
+    if campaign.status != Campaign.Status.PUBLISHED:
+        return "整改情况在考核结果发布后报送；当前考核尚未发布。"
     return None
 
 
@@ -111,11 +127,8 @@ def decide_appeal(
     results page, the notice and the unit's scorecard all follow the decision.
     """
     campaign = _locked_campaign(appeal.campaign)
-    if campaign.status != Campaign.Status.APPEAL:
-        raise NotAllowed(
-            f"考核当前处于“{campaign.get_status_display()}”阶段，"
-            "复核决定只能在“公示与复核”阶段作出。"
-        )
+    if problem := decision_problem(campaign):
+        raise NotAllowed(problem)
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
     if not appeal.is_open:
         raise Conflict(f"该申请已作出决定（{appeal.get_status_display()}），不能重复决定。")
@@ -207,8 +220,8 @@ def submit_rectification(rect: Rectification, entry: LedgerEntry, user) -> Recti
     """Store an unsaved rectification report; only after publication, and only for a deduction
     that still counts and has no verified report yet."""
     campaign = _locked_campaign(entry.campaign)
-    if campaign.status != Campaign.Status.PUBLISHED:
-        raise NotAllowed("整改情况在考核结果发布后报送；当前考核尚未发布。")
+    if problem := rectification_problem(campaign):
+        raise NotAllowed(problem)
     entry = _fresh_entry(entry)
     if not is_live(entry) or entry.indicator.rule_kind not in RECTIFIABLE_KINDS:
         raise Conflict("该记录不是有效的扣分，无需报送整改情况。")

@@ -28,7 +28,6 @@ from kaohe.registry.models import Unit
 
 from . import services
 from .forms import (
-    EVIDENCE_KINDS,
     AppealForm,
     DecisionForm,
     DisclosureForm,
@@ -138,8 +137,8 @@ def rectify(request, code, unit_id, entry_id):
     found = get_unit(request.user, unit_id)
     entry = _entry(campaign, found, entry_id)
     back = _unit_url(campaign, found.id, entry.id)
-    if campaign.status != Campaign.Status.PUBLISHED:
-        return _deny(request, campaign, "整改情况在考核结果发布后报送；当前考核尚未发布。", back)
+    if problem := services.rectification_problem(campaign):
+        return _deny(request, campaign, problem, back)
     form = RectificationForm(request.POST, request.FILES, prefix=f"r{entry.id}")
     if not form.is_valid():
         return _render_unit(request, campaign, found, ("rectify", entry.id, form), status=400)
@@ -165,7 +164,7 @@ def _appeals_page(request, campaign, bound: tuple[int, DecisionForm] | None = No
     )
     rows = rows.prefetch_related("entry__indicator__category_points")
     is_staff = (found := membership(request.user)) is not None and found.role in STAFF_ROLES
-    deciding = is_staff and campaign.status == Campaign.Status.APPEAL
+    deciding = is_staff and services.decision_problem(campaign) is None
     open_rows = list(rows.filter(status=Appeal.Status.OPEN).order_by("submitted_at", "id"))
     forms = {}
     if deciding:
@@ -203,13 +202,8 @@ def decide(request, code, appeal_id):
         campaign=campaign,
     )
     back = reverse("portal:appeals", args=[campaign.code]) + f"#appeal-{found.id}"
-    if campaign.status != Campaign.Status.APPEAL:
-        return _deny(
-            request,
-            campaign,
-            f"考核当前处于“{campaign.get_status_display()}”阶段，复核决定只能在“公示与复核”阶段作出。",
-            back,
-        )
+    if problem := services.decision_problem(campaign):
+        return _deny(request, campaign, problem, back)
     form = DecisionForm(
         request.POST,
         prefix=f"d{found.id}",
@@ -287,10 +281,9 @@ def disclosure(request, code):
     form.is_valid()
     show = form.cleaned_data.get("show_totals", False)
     before = disclosure_shows_totals(campaign)
-    Disclosure.objects.update_or_create(
+    setting, _ = Disclosure.objects.update_or_create(
         campaign=campaign, defaults={"show_totals": show, "updated_by": request.user}
     )
-    setting = Disclosure.objects.get(campaign=campaign)
     record(
         actor=request.user,
         action="portal.disclosure",
@@ -315,11 +308,7 @@ def _serve(field_file, display_name: str) -> FileResponse:
     except FileNotFoundError:
         raise Http404 from None
     kind = sniff(handle)
-    mime, inline = (
-        (EVIDENCE_KINDS[kind][1], EVIDENCE_KINDS[kind][2])
-        if kind
-        else ("application/octet-stream", False)
-    )
+    mime, inline = (kind.content_type, kind.inline) if kind else ("application/octet-stream", False)
     name = display_name or field_file.name.rsplit("/", 1)[-1]
     return FileResponse(handle, as_attachment=not inline, filename=name, content_type=mime)
 

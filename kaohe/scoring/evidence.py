@@ -3,7 +3,8 @@
 A scorer's upload ends up in front of the assessed unit and the office, so a renamed executable
 must never pass as a PDF. The extension chooses the expected kind; the first bytes (and, for
 DOCX/XLSX, the parts inside the ZIP) must then prove it. The checks are a dozen lines of
-standard library, so no libmagic binding is needed on offline intranet servers.
+standard library, so no libmagic binding is needed on offline intranet servers. The unit
+portal checks appeal and rectification files against the same kinds.
 """
 
 import zipfile
@@ -58,6 +59,11 @@ def kind_of(name: str) -> Kind | None:
     return KINDS.get(PurePath(name).suffix.lower())
 
 
+def suffix_of(kind: Kind) -> str:
+    """The usual extension of a kind (the first one listed for it)."""
+    return next(suffix for suffix, known in KINDS.items() if known is kind)
+
+
 def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.1f}".rstrip("0").rstrip(".")
 
@@ -79,7 +85,7 @@ def check_upload(upload: UploadedFile) -> Kind:
         )
     upload.seek(0)
     head = upload.read(len(kind.magic))
-    real = head == kind.magic and (not kind.zip_part or _zip_has(upload, kind.zip_part))
+    real = head == kind.magic and (not kind.zip_part or kind.zip_part in zip_parts(upload))
     upload.seek(0)
     if not real:
         raise ValidationError(
@@ -90,11 +96,15 @@ def check_upload(upload: UploadedFile) -> Kind:
     return kind
 
 
-def _zip_has(upload: UploadedFile, part: str) -> bool:
-    """DOCX and XLSX are ZIP packages; a plain ZIP (or a JAR) renamed .docx lacks the part."""
+def zip_parts(upload) -> set[str]:
+    """The part names of a ZIP package (its directory only, nothing is inflated); empty if the
+    file is no ZIP. DOCX and XLSX are ZIP packages: a plain ZIP (or a JAR) renamed .docx lacks
+    their parts."""
     upload.seek(0)
     try:
         with zipfile.ZipFile(upload) as package:
-            return part in package.namelist()
+            return set(package.namelist())
     except (zipfile.BadZipFile, OSError, ValueError):
-        return False
+        return set()
+    finally:
+        upload.seek(0)

@@ -266,15 +266,15 @@ def check_evidence_unused(campaign: Campaign, unit_id: int, indicator_id: int, u
         )
 
 
-def _summary(campaign: Campaign, unit_id: int, indicator_id: int) -> dict:
-    """The cell as the audit trail's “before”: sum, active count and version."""
+def _summary(campaign: Campaign, unit_id: int, indicator_id: int, version: int) -> dict:
+    """The cell as the audit trail's “before”: sum, active count and (checked) version."""
     found = LedgerEntry.objects.filter(
         campaign=campaign, unit_id=unit_id, indicator_id=indicator_id
     ).aggregate(total=Sum("amount"), count=Sum("weight"))
     return {
         "total": found["total"] or Decimal(0),
         "count": found["count"] or 0,
-        "version": newest_id(campaign, unit_id, indicator_id),
+        "version": version,
     }
 
 
@@ -318,7 +318,7 @@ def add_entry(
         locked = _lock_open(campaign)
         _check_version(campaign, unit.id, indicator.id, version)
         check_evidence_unused(campaign, unit.id, indicator.id, evidence)
-        before = _summary(campaign, unit.id, indicator.id)
+        before = _summary(campaign, unit.id, indicator.id, version)
         entry = LedgerEntry(
             campaign=locked,
             unit=unit,

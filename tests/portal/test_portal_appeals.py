@@ -127,6 +127,30 @@ def test_evidence_files_are_checked_by_content(
         assert Appeal.objects.get(entry=entry).evidence_name == name
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("说明.pdf", PNG, "与文件内容（PNG）不符，请改用扩展名 .png。"),
+        (
+            "说明.pdf",
+            b"\xff\xd8\xff\xe0" + b"\0" * 32,
+            "与文件内容（JPEG）不符，请改用扩展名 .jpg。",
+        ),
+        ("说明.xlsx", docx_bytes(), "与文件内容（DOCX）不符，请改用扩展名 .docx。"),
+        ("说明.pdf", b"<html><script>alert(1)</script>", "该文件的内容不是其中任何一种"),
+    ],
+)
+def test_a_refused_evidence_file_says_what_it_really_is(
+    as_user, phase, zjj, paths, entry_of, name, content, message
+):
+    phase("appeal")
+    entry = entry_of(zjj)
+    upload = SimpleUploadedFile(name, content)
+    response = appeal(as_user("p-zjj"), paths, zjj, entry, evidence_file=upload)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
 def test_evidence_file_over_10_mb_is_refused(as_user, phase, zjj, paths, entry_of):
     phase("appeal")
     entry = entry_of(zjj)
