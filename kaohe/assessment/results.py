@@ -174,8 +174,10 @@ def compute(
             outcome = _score_card_group(card, group, indicators, enrollments, cells, decisions)
             outcomes[group.id] = outcome
             by_card.setdefault(card.id, {}).update(dict.fromkeys(outcome.scores, outcome))
-    for group in campaign.groups.filter(scorecard=None).prefetch_related("categories", "bands"):
-        outcomes[group.id] = _overall_group(campaign, group, by_card, decisions)
+    overall = list(campaign.groups.filter(scorecard=None).prefetch_related("categories", "bands"))
+    everyone = _enrollments(None, campaign) if overall else []  # read once for all of them
+    for group in overall:
+        outcomes[group.id] = _overall_group(campaign, group, cards, everyone, by_card, decisions)
     return outcomes
 
 
@@ -321,12 +323,11 @@ def _tie_break(card: Scorecard, names, units, scores, indicators):
     return lambda unit_id: units[unit_id].sort_order
 
 
-def _overall_group(campaign, group, by_card, decisions) -> GroupOutcome:
+def _overall_group(campaign, group, cards, everyone, by_card, decisions) -> GroupOutcome:
     """Combine each unit's scorecard results into the campaign's overall (综合) result."""
     categories = {c.id for c in group.categories.all()}
-    cards = list(campaign.scorecards.all())
     weights = {card.code: card.weight for card in cards}
-    units = {e.unit_id: e for e in _enrollments(None, campaign) if e.category_id in categories}
+    units = {e.unit_id: e for e in everyone if e.category_id in categories}
     totals, firsts = {}, {}
     for unit_id in units:
         per_card = {}

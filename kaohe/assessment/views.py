@@ -113,13 +113,9 @@ def results(request, code):
             kv[0].sort_order,
         ),
     )
-    # Lists, not Counters: a template's `counts.items` would look up the key "items" first.
-    counts = {
-        group: sorted(Counter(r.grade for r in members if r.grade).items())
-        for group, members in ordered
-    }
     return render(request, "assessment/results.html", {
-        "campaign": campaign, "tables": [(g, sorted(m, key=lambda r: r.position), counts[g]) for g, m in ordered],
+        "campaign": campaign,
+        "tables": [(g, sorted(m, key=lambda r: r.position), _grade_counts(g, m)) for g, m in ordered],
         "adjustments": campaign.adjustments.select_related("unit", "scorecard"),
         "charts": {g.id: charts.distribution([r.total for r in m]) for g, m in ordered},
         "links_units": role_of(request.user) in READ_ALL_ROLES,

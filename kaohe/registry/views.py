@@ -229,7 +229,6 @@ def contact_end(request: HttpRequest, unit_id: int, contact_id: int) -> HttpResp
     contact = found.contacts.filter(pk=contact_id, end_date__isnull=True).first()
     if contact is None:
         raise Http404
-    contact.unit = found
     form = EndTenureForm(request.POST or None, contact=contact)
     if request.method == "POST" and form.save_locked(request.user):
         messages.success(request, f"已登记{contact.name}离任，{contact.get_duty_display()}空缺。")
