@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 
 from kaohe.assessment.models import Campaign, Indicator, LedgerEntry
+from kaohe.crawler import checks as crawler_checks
 from kaohe.registry.models import Unit
 
 KIND_LABELS = {
@@ -26,7 +27,7 @@ KIND_LABELS = {
 }
 # "unverified_link" means "retry later" (403/429/5xx/timeout): never a deduction.
 DEDUCTIBLE_KINDS = tuple(k for k in KIND_LABELS if k != "unverified_link")
-TEXT_KINDS = ("wording", "privacy")
+TEXT_KINDS = crawler_checks.TEXT_KINDS  # findings about a text, with offsets into it
 
 
 class Site(models.Model):
